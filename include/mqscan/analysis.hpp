@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mqscan/capture_report.hpp"
+#include "mqscan/limits.hpp"
+#include "mqscan/packet_source.hpp"
+#include "mqscan/stream_consumer.hpp"
+
+namespace mqscan {
+
+struct AnalysisSettings {
+    Limits limits;
+    // Ports taken as the server's when a connection's SYN was not captured.
+    std::vector<std::uint16_t> server_ports{1883, 8883, 443, 80, 8080, 8443, 8081, 9001};
+};
+
+enum class AnalysisStatus {
+    Complete,    // the whole capture was read
+    Damaged,     // the file is cut or damaged: everything before the damage was analysed
+    Unreadable,  // nothing could be analysed (see message)
+};
+
+struct AnalysisResult {
+    AnalysisStatus status = AnalysisStatus::Unreadable;
+    std::string message;  // for Unreadable: one line saying why
+    CaptureReport report;
+};
+
+// Runs the whole pipeline over a source. `consumer` (may be null) receives the streams.
+AnalysisResult analyze(PacketSource& source, const AnalysisSettings& settings,
+                       StreamConsumer* consumer = nullptr);
+// Opens a capture file and analyses it.
+AnalysisResult analyze_file(const std::string& path, const AnalysisSettings& settings,
+                            StreamConsumer* consumer = nullptr);
+
+}  // namespace mqscan

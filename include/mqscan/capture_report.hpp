@@ -1,0 +1,22 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "mqscan/anomaly.hpp"
+#include "mqscan/capture_info.hpp"
+#include "mqscan/connection.hpp"
+#include "mqscan/counters.hpp"
+
+namespace mqscan {
+
+// Everything one analysis found: what reporters print.
+struct CaptureReport {
+    CaptureInfo capture;
+    Counters counters;
+    std::vector<ConnectionSummary> connections;  // by id; the first Limits::max_connections_listed
+    std::vector<Anomaly> anomalies;              // in order; the first Limits::max_anomalies_listed
+    std::vector<std::uint64_t> anomaly_counts;   // every occurrence, indexed by AnomalyId
+};
+
+}  // namespace mqscan

@@ -1,0 +1,31 @@
+#pragma once
+// Every table and buffer has a finite size, passed in as one value. Hitting a
+// limit is an anomaly with a documented fallback, never a crash.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mqscan {
+
+struct Limits {
+    // Connections tracked at once; past it the least recently active is closed early.
+    std::size_t max_connections = 10'000;
+    // Out-of-order bytes and segments waiting per direction; past it the hole is declared a gap.
+    std::size_t max_out_of_order_bytes = 256 * 1024;
+    std::size_t max_out_of_order_segments = 256;
+    // Out-of-order bytes waiting over all connections.
+    std::size_t max_out_of_order_bytes_total = 32 * 1024 * 1024;
+    // Recently delivered bytes kept per direction to compare retransmissions against.
+    std::size_t overlap_check_bytes = 1024;
+    // A connection silent this long (capture time) is closed in the report.
+    std::int64_t idle_timeout_seconds = 3600;
+    // A closed connection is kept this long for late retransmissions.
+    std::int64_t closed_linger_seconds = 120;
+    // Gaps listed per connection (all are counted).
+    std::size_t max_gaps_listed = 64;
+    // Connections and anomalies listed in a report (all are counted).
+    std::size_t max_connections_listed = 100'000;
+    std::size_t max_anomalies_listed = 10'000;
+};
+
+}  // namespace mqscan

@@ -1,0 +1,107 @@
+// The pcap/pcapng file reader: the only file besides the live source that includes pcap.h.
+#include <pcap/pcap.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fmt/core.h>
+
+#include "capture/capture_header.hpp"
+#include "capture/gzip_file.hpp"
+#include "mqscan/packet_source.hpp"
+
+namespace mqscan {
+namespace {
+
+constexpr std::size_t kSniffBytes = 4096;
+
+class CaptureFile final : public PacketSource {
+public:
+    CaptureFile(pcap_t* handle, std::FILE* stream, CaptureInfo info)
+        : handle_(handle), stream_(stream), info_(std::move(info)) {}
+    ~CaptureFile() override { pcap_close(handle_); }  // also closes stream_
+    CaptureFile(const CaptureFile&) = delete;
+    CaptureFile& operator=(const CaptureFile&) = delete;
+
+    ReadStatus next(RawFrame& frame) override {
+        pcap_pkthdr* header = nullptr;
+        const u_char* data = nullptr;
+        const int rc = pcap_next_ex(handle_, &header, &data);
+        if (rc == 1) {
+            frame.number = ++frames_;
+            // Opened with nanosecond precision: tv_usec holds nanoseconds.
+            frame.time.ns = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 +
+                            static_cast<std::int64_t>(header->ts.tv_usec);
+            frame.data = Bytes(data, header->caplen);
+            frame.original_length = header->len;
+            return ReadStatus::Frame;
+        }
+        if (rc == PCAP_ERROR_BREAK) return ReadStatus::End;
+        const char* message = pcap_geterr(handle_);
+        truncation_ = std::strstr(message, "truncated") != nullptr;
+        const long offset = std::ftell(stream_);
+        error_ = fmt::format("{} (after frame {}, at byte {}{})", message, frames_, offset,
+                             info_.gzip ? " of the decompressed data" : "");
+        return ReadStatus::Error;
+    }
+
+    [[nodiscard]] const CaptureInfo& info() const override { return info_; }
+    [[nodiscard]] std::string error() const override { return error_; }
+    [[nodiscard]] bool error_is_truncation() const override { return truncation_; }
+
+private:
+    pcap_t* handle_;
+    std::FILE* stream_;
+    CaptureInfo info_;
+    std::uint64_t frames_ = 0;
+    std::string error_;
+    bool truncation_ = false;
+};
+
+std::string describe_errno(const std::string& path) {
+    return fmt::format("cannot open '{}': {}", path, std::strerror(errno));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PacketSource>, std::string> open_capture_file(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        return fail(fmt::format("cannot read '{}': it is a directory", path));
+
+    unsigned char leading[kSniffBytes];
+    const long leading_count = read_leading_bytes(path, leading, sizeof leading);
+    if (leading_count < 0) return fail(describe_errno(path));
+    if (leading_count == 0) return fail(fmt::format("'{}' is empty: not a capture file", path));
+    auto header = parse_capture_header(Bytes(leading, static_cast<std::size_t>(leading_count)));
+    if (!header)
+        return fail(fmt::format("'{}' is not a pcap or pcapng capture (unknown file signature)",
+                                path));
+
+    std::FILE* stream = open_decompressing(path);
+    if (stream == nullptr) return fail(describe_errno(path));
+    char errbuf[PCAP_ERRBUF_SIZE] = {0};
+    pcap_t* handle =
+        pcap_fopen_offline_with_tstamp_precision(stream, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (handle == nullptr) {
+        std::fclose(stream);
+        return fail(fmt::format("cannot read '{}': {}", path, errbuf));
+    }
+
+    CaptureInfo info;
+    info.file = path;
+    info.format = header->format;
+    info.precision = header->precision;
+    info.gzip = is_gzip_file(path);
+    info.link_type = pcap_datalink(handle);
+    const char* name = pcap_datalink_val_to_name(info.link_type);
+    info.link_type_name = name != nullptr ? name : fmt::format("DLT {}", info.link_type);
+    info.snaplen = static_cast<std::uint32_t>(pcap_snapshot(handle));
+    return std::unique_ptr<PacketSource>(std::make_unique<CaptureFile>(handle, stream, info));
+}
+
+const char* to_string(CaptureFormat format) {
+    return format == CaptureFormat::Pcap ? "pcap" : "pcapng";
+}
+
+}  // namespace mqscan

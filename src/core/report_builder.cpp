@@ -1,0 +1,40 @@
+#include "core/report_builder.hpp"
+
+#include <algorithm>
+#include <fmt/core.h>
+
+namespace mqscan {
+
+ReportBuilder::ReportBuilder(const Limits& limits) : limits_(limits) {
+    report_.anomaly_counts.assign(anomaly_kind_count(), 0);
+}
+
+void ReportBuilder::anomaly(AnomalyId id, std::optional<std::uint64_t> connection,
+                            std::optional<std::uint64_t> frame, std::string detail) {
+    ++report_.anomaly_counts[static_cast<std::size_t>(id)];
+    if (report_.anomalies.size() < limits_.max_anomalies_listed)
+        report_.anomalies.push_back(Anomaly{id, connection, frame, std::move(detail)});
+}
+
+void ReportBuilder::connection(ConnectionSummary summary) {
+    ++report_.counters.connections;
+    if (report_.connections.size() < limits_.max_connections_listed) {
+        report_.connections.push_back(std::move(summary));
+        return;
+    }
+    ++report_.counters.connections_unlisted;
+    if (!connection_limit_reported_) {
+        connection_limit_reported_ = true;
+        anomaly(AnomalyId::ReportConnectionLimit, summary.id, summary.first_frame,
+                fmt::format("{} connections are listed", limits_.max_connections_listed));
+    }
+}
+
+CaptureReport ReportBuilder::take(CaptureInfo capture) {
+    std::sort(report_.connections.begin(), report_.connections.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
+    report_.capture = std::move(capture);
+    return std::move(report_);
+}
+
+}  // namespace mqscan

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "mqscan/capture_report.hpp"
+#include "mqscan/limits.hpp"
+
+namespace mqscan {
+
+// Collects what the pipeline finds, within the listing limits; counts everything.
+class ReportBuilder {
+public:
+    explicit ReportBuilder(const Limits& limits);
+
+    void anomaly(AnomalyId id, std::optional<std::uint64_t> connection,
+                 std::optional<std::uint64_t> frame, std::string detail = {});
+    void connection(ConnectionSummary summary);
+    Counters& counters() { return report_.counters; }
+
+    // Hands over the report, connections sorted by id.
+    CaptureReport take(CaptureInfo capture);
+
+private:
+    const Limits& limits_;
+    CaptureReport report_;
+    bool connection_limit_reported_ = false;
+};
+
+}  // namespace mqscan

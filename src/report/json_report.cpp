@@ -1,0 +1,161 @@
+#include <fmt/format.h>
+
+#include "report/json_writer.hpp"
+#include "report/reporters.hpp"
+#include "report/time_format.hpp"
+
+namespace mqscan {
+namespace {
+
+class JsonReport {
+public:
+    JsonReport(const CaptureReport& report, std::string& out)
+        : report_(report), json_(out), precision_(report.capture.precision) {}
+
+    void write() {
+        json_.begin_object();
+        json_.key("capture");
+        capture();
+        json_.key("connections").begin_array();
+        for (const ConnectionSummary& c : report_.connections) connection(c);
+        json_.end_array();
+        json_.key("anomalies").begin_array();
+        for (const Anomaly& a : report_.anomalies) anomaly(a);
+        json_.end_array();
+        json_.key("counters");
+        counters();
+        json_.end_object();
+    }
+
+private:
+    void time(std::string_view name, Timestamp t) {
+        json_.key(name).raw_number(epoch_seconds(t, precision_));
+    }
+
+    void optional_time(std::string_view name, const std::optional<Timestamp>& t) {
+        if (t) {
+            time(name, *t);
+        } else {
+            json_.key(name).null();
+        }
+    }
+
+    void capture() {
+        const CaptureInfo& c = report_.capture;
+        json_.begin_object();
+        json_.field("file", c.file);
+        json_.field("format", to_string(c.format));
+        json_.field("gzip", c.gzip);
+        json_.field("link_type", c.link_type_name);
+        json_.field("precision", precision_ == TimePrecision::Nano ? "ns" : "us");
+        json_.field("packets", c.packets);
+        json_.field("bytes", c.bytes);
+        json_.field("snaplen", static_cast<std::uint64_t>(c.snaplen));
+        json_.field("truncated_frames", c.truncated_frames);
+        optional_time("first_time", c.first_time);
+        optional_time("last_time", c.last_time);
+        json_.field("complete", c.complete);
+        json_.key("error");
+        if (c.error.empty()) {
+            json_.null();
+        } else {
+            json_.value(c.error);
+        }
+        json_.end_object();
+    }
+
+    template <typename Field>
+    void per_direction(std::string_view name, const ConnectionSummary& c, Field field) {
+        json_.key(name).begin_object();
+        json_.field("to_server", field(c.stats(Direction::ToServer)));
+        json_.field("to_client", field(c.stats(Direction::ToClient)));
+        json_.end_object();
+    }
+
+    void connection(const ConnectionSummary& c) {
+        json_.begin_object();
+        json_.field("id", c.id);
+        json_.field("client", c.client.to_string());
+        json_.field("server", c.server.to_string());
+        json_.field("ip_version", static_cast<int>(c.ip_version()));
+        json_.field("syn_seen", c.syn_seen);
+        json_.field("role_source", to_string(c.role_source));
+        time("start", c.start);
+        time("end", c.end);
+        json_.field("first_frame", c.first_frame);
+        json_.field("last_frame", c.last_frame);
+        json_.field("end_reason", to_string(c.end_reason));
+        per_direction("packets", c, [](const DirectionStats& s) { return s.packets; });
+        per_direction("bytes", c, [](const DirectionStats& s) { return s.bytes; });
+        per_direction("gap_bytes", c, [](const DirectionStats& s) { return s.gap_bytes; });
+        per_direction("fin", c, [](const DirectionStats& s) { return s.fin; });
+        per_direction("rst", c, [](const DirectionStats& s) { return s.rst; });
+        json_.key("gaps").begin_array();
+        for (const Gap& g : c.gaps) {
+            json_.begin_object();
+            json_.field("dir", to_string(g.dir));
+            json_.field("bytes", g.bytes);
+            time("time", g.time);
+            json_.field("frame", g.frame);
+            json_.end_object();
+        }
+        json_.end_array();
+        const std::uint64_t gap_count = c.stats(Direction::ToServer).gap_count +
+                                        c.stats(Direction::ToClient).gap_count;
+        json_.field("gaps_unlisted", gap_count - c.gaps.size());
+        json_.end_object();
+    }
+
+    void anomaly(const Anomaly& a) {
+        const AnomalyInfo& info = describe(a.id);
+        json_.begin_object();
+        json_.field("id", info.id);
+        json_.field("severity", to_string(info.severity));
+        json_.key("connection");
+        a.connection ? json_.value(*a.connection) : json_.null();
+        json_.key("frame");
+        a.frame ? json_.value(*a.frame) : json_.null();
+        json_.field("message", a.message());
+        json_.end_object();
+    }
+
+    void counters() {
+        const Counters& c = report_.counters;
+        json_.begin_object();
+        json_.key("packets").begin_object();
+        json_.field("read", c.packets_read);
+        for (std::size_t i = 0; i < c.packets.size(); ++i)
+            json_.field(to_string(static_cast<PacketClass>(i)), c.packets[i]);
+        json_.end_object();
+        json_.key("segments").begin_object();
+        for (std::size_t i = 0; i < c.segments.size(); ++i)
+            json_.field(to_string(static_cast<SegmentStatus>(i)), c.segments[i]);
+        json_.end_object();
+        json_.key("connections").begin_object();
+        json_.field("total", c.connections);
+        json_.field("unlisted", c.connections_unlisted);
+        json_.end_object();
+        json_.key("anomalies").begin_object();
+        for (std::size_t i = 0; i < report_.anomaly_counts.size(); ++i) {
+            if (report_.anomaly_counts[i] == 0) continue;
+            json_.field(describe(static_cast<AnomalyId>(i)).id, report_.anomaly_counts[i]);
+        }
+        json_.end_object();
+        json_.end_object();
+    }
+
+    const CaptureReport& report_;
+    JsonWriter json_;
+    TimePrecision precision_;
+};
+
+}  // namespace
+
+std::string render_json(const CaptureReport& report) {
+    std::string out;
+    JsonReport(report, out).write();
+    out += '\n';
+    return out;
+}
+
+}  // namespace mqscan

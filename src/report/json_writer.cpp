@@ -1,0 +1,158 @@
+#include "report/json_writer.hpp"
+
+#include <fmt/format.h>
+
+namespace mqscan {
+namespace {
+
+// Length of the valid UTF-8 sequence starting at text[i], or 0 if invalid.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char lead = byte(i);
+    std::size_t length = 0;
+    std::uint32_t min_code = 0;
+    std::uint32_t code = 0;
+    if (lead < 0x80) return 1;
+    if ((lead & 0xe0) == 0xc0) {
+        length = 2, min_code = 0x80, code = lead & 0x1f;
+    } else if ((lead & 0xf0) == 0xe0) {
+        length = 3, min_code = 0x800, code = lead & 0x0f;
+    } else if ((lead & 0xf8) == 0xf0) {
+        length = 4, min_code = 0x10000, code = lead & 0x07;
+    } else {
+        return 0;
+    }
+    if (text.size() - i < length) return 0;
+    for (std::size_t k = 1; k < length; ++k) {
+        if ((byte(i + k) & 0xc0) != 0x80) return 0;
+        code = (code << 6) | (byte(i + k) & 0x3f);
+    }
+    const bool surrogate = code >= 0xd800 && code <= 0xdfff;
+    if (code < min_code || code > 0x10ffff || surrogate) return 0;
+    return length;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+    out += '"';
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        switch (c) {
+            case '"': out += "\\\""; ++i; continue;
+            case '\\': out += "\\\\"; ++i; continue;
+            case '\n': out += "\\n"; ++i; continue;
+            case '\r': out += "\\r"; ++i; continue;
+            case '\t': out += "\\t"; ++i; continue;
+            default: break;
+        }
+        if (c < 0x20 || c == 0x7f) {
+            out += fmt::format("\\u{:04x}", c);
+            ++i;
+            continue;
+        }
+        const std::size_t length = utf8_sequence_length(text, i);
+        if (length == 0) {
+            out += "\xef\xbf\xbd";  // U+FFFD REPLACEMENT CHARACTER
+            ++i;
+            continue;
+        }
+        out.append(text.substr(i, length));
+        i += length;
+    }
+    out += '"';
+}
+
+void JsonWriter::newline() {
+    if (indent_ == 0) return;
+    out_ += '\n';
+    out_.append(has_items_.size() * static_cast<std::size_t>(indent_), ' ');
+}
+
+void JsonWriter::before_value() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (has_items_.empty()) return;
+    if (has_items_.back()) out_ += ',';
+    has_items_.back() = true;
+    newline();
+}
+
+void JsonWriter::close(char bracket) {
+    const bool had_items = has_items_.back();
+    has_items_.pop_back();
+    if (had_items) newline();
+    out_ += bracket;
+}
+
+JsonWriter& JsonWriter::begin_object() {
+    before_value();
+    out_ += '{';
+    has_items_.push_back(false);
+    return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+    close('}');
+    return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+    before_value();
+    out_ += '[';
+    has_items_.push_back(false);
+    return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+    close(']');
+    return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+    before_value();
+    append_json_string(out_, name);
+    out_ += indent_ == 0 ? ":" : ": ";
+    after_key_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view text) {
+    before_value();
+    append_json_string(out_, text);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(bool flag) {
+    before_value();
+    out_ += flag ? "true" : "false";
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::uint64_t number) {
+    before_value();
+    fmt::format_to(std::back_inserter(out_), "{}", number);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::int64_t number) {
+    before_value();
+    fmt::format_to(std::back_inserter(out_), "{}", number);
+    return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+    before_value();
+    out_ += "null";
+    return *this;
+}
+
+JsonWriter& JsonWriter::raw_number(std::string_view number) {
+    before_value();
+    out_ += number;
+    return *this;
+}
+
+}  // namespace mqscan

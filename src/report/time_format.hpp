@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+
+#include "mqscan/timestamp.hpp"
+
+namespace mqscan {
+
+// "1700000000.123456": seconds since the epoch with the capture's decimals.
+std::string epoch_seconds(Timestamp t, TimePrecision precision);
+// "2023-11-14 22:13:20.123456 UTC"
+std::string utc_time(Timestamp t, TimePrecision precision);
+// "4.880 s", "1 h 02 min"
+std::string duration_text(std::int64_t nanoseconds);
+
+}  // namespace mqscan
