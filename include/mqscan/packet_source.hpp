@@ -27,4 +27,9 @@ public:
 // saying what is wrong with the file.
 Result<std::unique_ptr<PacketSource>, std::string> open_capture_file(const std::string& path);
 
+// The same over capture bytes held in memory (fuzzing, tests); `name` stands
+// for the file name in messages. `bytes` must outlive the source.
+Result<std::unique_ptr<PacketSource>, std::string> open_capture_bytes(Bytes bytes,
+                                                                     const std::string& name);
+
 }  // namespace mqscan

@@ -62,6 +62,38 @@ std::string describe_errno(const std::string& path) {
     return fmt::format("cannot open '{}': {}", path, std::strerror(errno));
 }
 
+// Opens an already-identified capture stream with libpcap; takes ownership of `stream`.
+Result<std::unique_ptr<PacketSource>, std::string> open_stream(std::FILE* stream,
+                                                               const CaptureHeader& header,
+                                                               CaptureInfo info) {
+    char errbuf[PCAP_ERRBUF_SIZE] = {0};
+    pcap_t* handle =
+        pcap_fopen_offline_with_tstamp_precision(stream, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (handle == nullptr) {
+        std::fclose(stream);
+        return fail(fmt::format("cannot read '{}': {}", info.file, errbuf));
+    }
+    info.format = header.format;
+    info.precision = header.precision;
+    info.link_type = pcap_datalink(handle);
+    const char* name = pcap_datalink_val_to_name(info.link_type);
+    info.link_type_name = name != nullptr ? name : fmt::format("DLT {}", info.link_type);
+    info.snaplen = static_cast<std::uint32_t>(pcap_snapshot(handle));
+    return std::unique_ptr<PacketSource>(std::make_unique<CaptureFile>(handle, stream, info));
+}
+
+std::optional<CaptureHeader> identify(Bytes leading, const std::string& name,
+                                      std::string& error) {
+    if (leading.empty()) {
+        error = fmt::format("'{}' is empty: not a capture file", name);
+        return std::nullopt;
+    }
+    auto header = parse_capture_header(leading);
+    if (!header)
+        error = fmt::format("'{}' is not a pcap or pcapng capture (unknown file signature)", name);
+    return header;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PacketSource>, std::string> open_capture_file(const std::string& path) {
@@ -72,32 +104,29 @@ Result<std::unique_ptr<PacketSource>, std::string> open_capture_file(const std::
     unsigned char leading[kSniffBytes];
     const long leading_count = read_leading_bytes(path, leading, sizeof leading);
     if (leading_count < 0) return fail(describe_errno(path));
-    if (leading_count == 0) return fail(fmt::format("'{}' is empty: not a capture file", path));
-    auto header = parse_capture_header(Bytes(leading, static_cast<std::size_t>(leading_count)));
-    if (!header)
-        return fail(fmt::format("'{}' is not a pcap or pcapng capture (unknown file signature)",
-                                path));
+    std::string error;
+    auto header = identify(Bytes(leading, static_cast<std::size_t>(leading_count)), path, error);
+    if (!header) return fail(error);
 
     std::FILE* stream = open_decompressing(path);
     if (stream == nullptr) return fail(describe_errno(path));
-    char errbuf[PCAP_ERRBUF_SIZE] = {0};
-    pcap_t* handle =
-        pcap_fopen_offline_with_tstamp_precision(stream, PCAP_TSTAMP_PRECISION_NANO, errbuf);
-    if (handle == nullptr) {
-        std::fclose(stream);
-        return fail(fmt::format("cannot read '{}': {}", path, errbuf));
-    }
-
     CaptureInfo info;
     info.file = path;
-    info.format = header->format;
-    info.precision = header->precision;
     info.gzip = is_gzip_file(path);
-    info.link_type = pcap_datalink(handle);
-    const char* name = pcap_datalink_val_to_name(info.link_type);
-    info.link_type_name = name != nullptr ? name : fmt::format("DLT {}", info.link_type);
-    info.snaplen = static_cast<std::uint32_t>(pcap_snapshot(handle));
-    return std::unique_ptr<PacketSource>(std::make_unique<CaptureFile>(handle, stream, info));
+    return open_stream(stream, *header, std::move(info));
+}
+
+Result<std::unique_ptr<PacketSource>, std::string> open_capture_bytes(Bytes bytes,
+                                                                     const std::string& name) {
+    std::string error;
+    auto header = identify(bytes.first(std::min(bytes.size(), kSniffBytes)), name, error);
+    if (!header) return fail(error);
+    // fmemopen never writes through a read-only stream.
+    std::FILE* stream = fmemopen(const_cast<std::uint8_t*>(bytes.data()), bytes.size(), "rb");
+    if (stream == nullptr) return fail(describe_errno(name));
+    CaptureInfo info;
+    info.file = name;
+    return open_stream(stream, *header, std::move(info));
 }
 
 const char* to_string(CaptureFormat format) {
