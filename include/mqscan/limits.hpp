@@ -26,6 +26,8 @@ struct Limits {
     // Connections and anomalies listed in a report (all are counted).
     std::size_t max_connections_listed = 100'000;
     std::size_t max_anomalies_listed = 10'000;
+    // Anomalies of one kind listed (a capture with checksum offload would list every packet).
+    std::size_t max_anomalies_listed_per_kind = 100;
 };
 
 }  // namespace mqscan

@@ -11,8 +11,9 @@ ReportBuilder::ReportBuilder(const Limits& limits) : limits_(limits) {
 
 void ReportBuilder::anomaly(AnomalyId id, std::optional<std::uint64_t> connection,
                             std::optional<std::uint64_t> frame, std::string detail) {
-    ++report_.anomaly_counts[static_cast<std::size_t>(id)];
-    if (report_.anomalies.size() < limits_.max_anomalies_listed)
+    const std::uint64_t occurrences = ++report_.anomaly_counts[static_cast<std::size_t>(id)];
+    if (occurrences <= limits_.max_anomalies_listed_per_kind &&
+        report_.anomalies.size() < limits_.max_anomalies_listed)
         report_.anomalies.push_back(Anomaly{id, connection, frame, std::move(detail)});
 }
 
