@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "mqscan/capture_report.hpp"
+#include "mqscan/events.hpp"
 #include "mqscan/limits.hpp"
 #include "mqscan/packet_source.hpp"
 #include "mqscan/stream_consumer.hpp"
@@ -15,6 +16,14 @@ struct AnalysisSettings {
     Limits limits;
     // Ports taken as the server's when a connection's SYN was not captured.
     std::vector<std::uint16_t> server_ports{1883, 8883, 443, 80, 8080, 8443, 8081, 9001};
+    mqtt::MqttSettings mqtt;
+};
+
+// Optional listeners besides the report: the reassembled streams, and the
+// decoded events as they come (both may be null).
+struct AnalysisHooks {
+    StreamConsumer* streams = nullptr;
+    EventSink* events = nullptr;
 };
 
 enum class AnalysisStatus {
@@ -29,11 +38,11 @@ struct AnalysisResult {
     CaptureReport report;
 };
 
-// Runs the whole pipeline over a source. `consumer` (may be null) receives the streams.
+// Runs the whole pipeline over a source.
 AnalysisResult analyze(PacketSource& source, const AnalysisSettings& settings,
-                       StreamConsumer* consumer = nullptr);
+                       AnalysisHooks hooks = {});
 // Opens a capture file and analyses it.
 AnalysisResult analyze_file(const std::string& path, const AnalysisSettings& settings,
-                            StreamConsumer* consumer = nullptr);
+                            AnalysisHooks hooks = {});
 
 }  // namespace mqscan

@@ -7,6 +7,7 @@
 #include "mqscan/capture_info.hpp"
 #include "mqscan/connection.hpp"
 #include "mqscan/counters.hpp"
+#include "mqscan/mqtt_report.hpp"
 
 namespace mqscan {
 
@@ -17,6 +18,8 @@ struct CaptureReport {
     std::vector<ConnectionSummary> connections;  // by id; the first Limits::max_connections_listed
     std::vector<Anomaly> anomalies;              // in order; the first Limits::max_anomalies_listed
     std::vector<std::uint64_t> anomaly_counts;   // every occurrence, indexed by AnomalyId
+    std::vector<MqttConnectionReport> mqtt;      // the connections carrying MQTT, by id
+    std::uint64_t mqtt_packets_unlisted = 0;
 };
 
 }  // namespace mqscan

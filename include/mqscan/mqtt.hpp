@@ -123,4 +123,13 @@ struct Packet {
     }
 };
 
+struct MqttSettings {
+    std::vector<std::uint16_t> ports{1883};    // MQTT is expected on these server ports
+    Version default_version = Version::V311;  // for a connection whose CONNECT was not captured
+    std::uint32_t max_packet = 1024 * 1024;   // larger packets are reported and skipped
+    std::size_t payload_cap = 1024;           // payload bytes kept per PUBLISH
+    std::size_t max_topic_aliases = 1024;     // aliases remembered per direction
+    std::size_t max_packets_listed = 10'000;  // packets listed in a report, over all connections
+};
+
 }  // namespace mqscan::mqtt

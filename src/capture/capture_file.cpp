@@ -108,11 +108,12 @@ Result<std::unique_ptr<PacketSource>, std::string> open_capture_file(const std::
     auto header = identify(Bytes(leading, static_cast<std::size_t>(leading_count)), path, error);
     if (!header) return fail(error);
 
-    std::FILE* stream = open_decompressing(path);
-    if (stream == nullptr) return fail(describe_errno(path));
     CaptureInfo info;
     info.file = path;
     info.gzip = is_gzip_file(path);
+    // zlib reads plain files too, but with an extra copy: only gzip goes through it.
+    std::FILE* stream = info.gzip ? open_decompressing(path) : std::fopen(path.c_str(), "rb");
+    if (stream == nullptr) return fail(describe_errno(path));
     return open_stream(stream, *header, std::move(info));
 }
 

@@ -6,7 +6,7 @@
 namespace mqscan {
 
 AnalysisResult analyze(PacketSource& source, const AnalysisSettings& settings,
-                       StreamConsumer* consumer) {
+                       AnalysisHooks hooks) {
     AnalysisResult result;
     CaptureInfo capture = source.info();
     if (!is_supported_link_type(capture.link_type)) {
@@ -17,7 +17,7 @@ AnalysisResult analyze(PacketSource& source, const AnalysisSettings& settings,
         result.report.capture = std::move(capture);
         return result;
     }
-    Pipeline pipeline(static_cast<LinkType>(capture.link_type), settings, consumer);
+    Pipeline pipeline(static_cast<LinkType>(capture.link_type), settings, hooks);
     RawFrame frame;
     ReadStatus status;
     while ((status = source.next(frame)) == ReadStatus::Frame) pipeline.on_frame(frame);
@@ -36,7 +36,7 @@ AnalysisResult analyze(PacketSource& source, const AnalysisSettings& settings,
 }
 
 AnalysisResult analyze_file(const std::string& path, const AnalysisSettings& settings,
-                            StreamConsumer* consumer) {
+                            AnalysisHooks hooks) {
     auto source = open_capture_file(path);
     if (!source) {
         AnalysisResult result;
@@ -44,7 +44,7 @@ AnalysisResult analyze_file(const std::string& path, const AnalysisSettings& set
         result.report.capture.file = path;
         return result;
     }
-    return analyze(**source, settings, consumer);
+    return analyze(**source, settings, hooks);
 }
 
 }  // namespace mqscan

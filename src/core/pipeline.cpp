@@ -2,9 +2,11 @@
 
 namespace mqscan {
 
-Pipeline::Pipeline(LinkType link, const AnalysisSettings& settings, StreamConsumer* consumer)
-    : link_(link), report_(settings.limits),
-      tracker_(settings.limits, settings.server_ports, report_, consumer) {}
+Pipeline::Pipeline(LinkType link, const AnalysisSettings& settings, AnalysisHooks hooks)
+    : link_(link), report_(settings.limits), mqtt_recorder_(settings.mqtt.max_packets_listed),
+      events_(mqtt_recorder_, hooks.events), sessions_(settings, report_, events_),
+      streams_(sessions_, hooks.streams),
+      tracker_(settings.limits, settings.server_ports, report_, &streams_) {}
 
 void Pipeline::on_frame(const RawFrame& frame) {
     Counters& counters = report_.counters();
@@ -33,7 +35,10 @@ CaptureReport Pipeline::finish(CaptureInfo capture) {
     capture.truncated_frames = truncated_frames_;
     capture.first_time = first_time_;
     capture.last_time = last_time_;
-    return report_.take(std::move(capture));
+    CaptureReport report = report_.take(std::move(capture));
+    report.mqtt = mqtt_recorder_.take();
+    report.mqtt_packets_unlisted = mqtt_recorder_.unlisted();
+    return report;
 }
 
 }  // namespace mqscan

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "core/mqtt_recorder.hpp"
 #include "core/report_builder.hpp"
+#include "core/session_manager.hpp"
 #include "decode/link_type.hpp"
 #include "decode/packet_decoder.hpp"
 #include "flow/connection_tracker.hpp"
@@ -11,7 +13,7 @@ namespace mqscan {
 // Frames in, one at a time, from any source; a report out at the end.
 class Pipeline {
 public:
-    Pipeline(LinkType link, const AnalysisSettings& settings, StreamConsumer* consumer);
+    Pipeline(LinkType link, const AnalysisSettings& settings, AnalysisHooks hooks);
 
     void on_frame(const RawFrame& frame);
     // A finding about the capture as a whole (a damaged file).
@@ -26,6 +28,10 @@ private:
 
     LinkType link_;
     ReportBuilder report_;
+    MqttRecorder mqtt_recorder_;
+    EventFanout events_;
+    SessionManager sessions_;
+    StreamFanout streams_;
     ConnectionTracker tracker_;
     DecodedPacket packet_;
     std::uint64_t bytes_ = 0;

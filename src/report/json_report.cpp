@@ -1,5 +1,8 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "report/json_mqtt.hpp"
 #include "report/json_writer.hpp"
 #include "report/reporters.hpp"
 #include "report/time_format.hpp"
@@ -9,8 +12,10 @@ namespace {
 
 class JsonReport {
 public:
-    JsonReport(const CaptureReport& report, std::string& out)
-        : report_(report), json_(out), precision_(report.capture.precision) {}
+    JsonReport(const CaptureReport& report, const ReportOptions& options, std::string& out,
+               std::FILE* sink)
+        : report_(report), options_(options), json_(out, 2, sink),
+          precision_(report.capture.precision) {}
 
     void write() {
         json_.begin_object();
@@ -25,6 +30,8 @@ public:
         json_.key("counters");
         counters();
         json_.end_object();
+        json_.end_line();
+        json_.finish();
     }
 
 private:
@@ -103,7 +110,20 @@ private:
         const std::uint64_t gap_count = c.stats(Direction::ToServer).gap_count +
                                         c.stats(Direction::ToClient).gap_count;
         json_.field("gaps_unlisted", gap_count - c.gaps.size());
+        const MqttConnectionReport* mqtt = mqtt_of(c.id);
+        json_.field("protocol", mqtt != nullptr ? "mqtt" : "unknown");
+        if (mqtt != nullptr) {
+            json_.key("mqtt");
+            write_mqtt_json(json_, *mqtt, precision_, options_);
+        }
         json_.end_object();
+    }
+
+    const MqttConnectionReport* mqtt_of(std::uint64_t id) const {
+        const auto& all = report_.mqtt;
+        const auto found = std::lower_bound(all.begin(), all.end(), id,
+                                            [](const auto& m, std::uint64_t v) { return m.connection < v; });
+        return found != all.end() && found->connection == id ? &*found : nullptr;
     }
 
     void anomaly(const Anomaly& a) {
@@ -135,6 +155,12 @@ private:
         json_.field("total", c.connections);
         json_.field("unlisted", c.connections_unlisted);
         json_.end_object();
+        json_.key("mqtt_packets").begin_object();
+        std::uint64_t mqtt_total = 0;
+        for (const MqttConnectionReport& m : report_.mqtt) mqtt_total += m.packet_count;
+        json_.field("total", mqtt_total);
+        json_.field("unlisted", report_.mqtt_packets_unlisted);
+        json_.end_object();
         json_.key("anomalies").begin_object();
         for (std::size_t i = 0; i < report_.anomaly_counts.size(); ++i) {
             if (report_.anomaly_counts[i] == 0) continue;
@@ -145,17 +171,22 @@ private:
     }
 
     const CaptureReport& report_;
+    const ReportOptions& options_;
     JsonWriter json_;
     TimePrecision precision_;
 };
 
 }  // namespace
 
-std::string render_json(const CaptureReport& report) {
+std::string render_json(const CaptureReport& report, const ReportOptions& options) {
     std::string out;
-    JsonReport(report, out).write();
-    out += '\n';
+    JsonReport(report, options, out, nullptr).write();
     return out;
+}
+
+void write_json(const CaptureReport& report, const ReportOptions& options, std::FILE* out) {
+    std::string buffer;
+    JsonReport(report, options, buffer, out).write();
 }
 
 }  // namespace mqscan

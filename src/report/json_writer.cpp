@@ -41,7 +41,20 @@ void JsonWriter::newline() {
     out_.append(has_items_.size() * static_cast<std::size_t>(indent_), ' ');
 }
 
+namespace {
+
+constexpr std::size_t kFlushBytes = 64 * 1024;
+
+}  // namespace
+
+void JsonWriter::finish() {
+    if (sink_ == nullptr) return;
+    std::fwrite(out_.data(), 1, out_.size(), sink_);
+    out_.clear();
+}
+
 void JsonWriter::before_value() {
+    if (sink_ != nullptr && out_.size() >= kFlushBytes) finish();
     if (after_key_) {
         after_key_ = false;
         return;

@@ -1,19 +1,28 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace mqscan {
 
-// A streaming JSON writer into a string. Written by hand rather than with
-// nlohmann::json because times must be numbers with exactly the capture's
-// decimals (a double cannot hold nanoseconds), via raw_number().
+// A streaming JSON writer. Written by hand rather than with nlohmann::json
+// because times must be numbers with exactly the capture's decimals (a double
+// cannot hold nanoseconds), via raw_number(), and because a large report must
+// not be held whole in memory.
 class JsonWriter {
 public:
-    // indent 0: one line (JSON lines); otherwise pretty-printed.
-    explicit JsonWriter(std::string& out, int indent = 2) : out_(out), indent_(indent) {}
+    // Writes into `out`; with a `sink`, `out` is a buffer emptied into the sink
+    // as it fills (call finish() at the end). indent 0: one line (JSON lines).
+    explicit JsonWriter(std::string& out, int indent = 2, std::FILE* sink = nullptr)
+        : out_(out), indent_(indent), sink_(sink) {}
+
+    // Ends a document (or a JSON-lines record) with a newline.
+    void end_line() { out_ += '\n'; }
+    // Writes what is buffered to the sink.
+    void finish();
 
     JsonWriter& begin_object();
     JsonWriter& end_object();
@@ -44,6 +53,7 @@ private:
 
     std::string& out_;
     int indent_;
+    std::FILE* sink_;
     std::vector<bool> has_items_;  // per open container
     bool after_key_ = false;
 };

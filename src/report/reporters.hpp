@@ -1,13 +1,19 @@
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 #include "mqscan/capture_report.hpp"
 
 namespace mqscan {
 
-// The JSON document described in docs/json-schema.md.
-std::string render_json(const CaptureReport& report);
+struct ReportOptions {
+    bool show_secrets = false;  // passwords in clear instead of "<hidden>"
+};
+
+// The JSON document described in docs/json-schema.md, as a string or streamed.
+std::string render_json(const CaptureReport& report, const ReportOptions& options = {});
+void write_json(const CaptureReport& report, const ReportOptions& options, std::FILE* out);
 // The human-readable report.
 std::string render_text(const CaptureReport& report);
 
