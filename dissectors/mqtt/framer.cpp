@@ -31,7 +31,7 @@ void MqttFramer::feed(Bytes data, FrameHandler& handler) {
         while (pos < input.size() && in_sync_) pos += feed_in_sync(input.subspan(pos), handler);
         if (in_sync_) return;
         buffer_.insert(buffer_.end(), input.begin() + static_cast<std::ptrdiff_t>(pos), input.end());
-        scan_for_boundary(handler);
+        scan_for_boundary(handler, false);
         if (!in_sync_) return;
         // Sync found inside the searched bytes: decode them from the boundary on.
         replay = std::move(buffer_);
@@ -102,7 +102,7 @@ std::size_t MqttFramer::continue_frame(Bytes data, FrameHandler& handler) {
 
 void MqttFramer::lose_sync() { in_sync_ = false; }
 
-void MqttFramer::scan_for_boundary(FrameHandler& handler) {
+void MqttFramer::scan_for_boundary(FrameHandler& handler, bool final) {
     std::size_t at = 0;
     for (; at < buffer_.size(); ++at) {
         bool need_more = false;
@@ -113,7 +113,7 @@ void MqttFramer::scan_for_boundary(FrameHandler& handler) {
             in_sync_ = true;
             return;
         }
-        if (need_more) break;
+        if (need_more && !final) break;
     }
     // Bytes before `at` cannot start a packet; keep at most a packet's worth to search.
     const std::size_t window = std::size_t{max_packet_} + 5;
@@ -166,6 +166,14 @@ void MqttFramer::gap(std::uint64_t bytes, FrameHandler& handler) {
 }
 
 void MqttFramer::end(FrameHandler& handler) {
+    // Searching bytes may hold packets behind a false candidate that waited for more.
+    while (!in_sync_ && !buffer_.empty()) {
+        scan_for_boundary(handler, true);
+        if (!in_sync_) break;
+        std::vector<std::uint8_t> rest = std::move(buffer_);
+        buffer_.clear();
+        feed(rest, handler);
+    }
     if (!in_sync_) {
         const std::uint64_t skipped = resync_skipped_ + buffer_.size();
         if (skipped > 0) handler.on_skipped(skipped, false);

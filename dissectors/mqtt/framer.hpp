@@ -52,7 +52,8 @@ private:
     std::size_t feed_in_sync(Bytes data, FrameHandler& handler);
     std::size_t start_frame(Bytes data, FrameHandler& handler);
     std::size_t continue_frame(Bytes data, FrameHandler& handler);
-    void scan_for_boundary(FrameHandler& handler);
+    // `final`: no more bytes will come, so a packet that needs more is no candidate.
+    void scan_for_boundary(FrameHandler& handler, bool final);
     bool candidate_at(std::size_t at, FrameHandler& handler, bool& need_more) const;
     void lose_sync();
 
