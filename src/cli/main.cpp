@@ -1,9 +1,11 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "mqscan/analysis.hpp"
+#include "report/packet_lines.hpp"
 #include "report/reporters.hpp"
 
 namespace {
@@ -13,58 +15,109 @@ constexpr int kExitComplete = 0;
 constexpr int kExitDamaged = 1;
 constexpr int kExitUnreadable = 2;
 
+struct Options {
+    std::string file;
+    std::string format = "text";
+    std::vector<std::uint16_t> mqtt_ports;
+    std::string mqtt_version = "3.1.1";
+    mqscan::AnalysisSettings settings;
+    mqscan::ReportOptions report;
+};
+
+void add_capture_options(CLI::App& command, Options& o) {
+    command.add_option("capture", o.file, "pcap or pcapng file, optionally gzip-compressed")
+        ->required();
+    command.add_flag("--show-secrets", o.report.show_secrets, "print passwords instead of <hidden>");
+    command.add_option("--mqtt-port", o.mqtt_ports,
+                       "another server port where MQTT is expected (repeatable; 1883 always is)");
+    command.add_option("--mqtt-version", o.mqtt_version,
+                       "MQTT version assumed for a connection whose CONNECT was not captured")
+        ->check(CLI::IsMember({"3.1", "3.1.1", "5.0"}))
+        ->capture_default_str();
+    command.add_option("--payload-cap", o.settings.mqtt.payload_cap,
+                       "payload bytes kept per PUBLISH (payload_len is always exact)")
+        ->capture_default_str();
+}
+
+void apply(Options& o) {
+    auto& mqtt = o.settings.mqtt;
+    mqtt.ports.insert(mqtt.ports.end(), o.mqtt_ports.begin(), o.mqtt_ports.end());
+    mqtt.default_version = o.mqtt_version == "3.1"   ? mqscan::mqtt::Version::V31
+                           : o.mqtt_version == "5.0" ? mqscan::mqtt::Version::V5
+                                                     : mqscan::mqtt::Version::V311;
+}
+
+// Opens the capture, runs `analyze` and turns the outcome into an exit code;
+// `report` prints what the command prints at the end.
+template <typename Report>
+int run(const Options& o, mqscan::AnalysisHooks hooks, mqscan::PacketSource& source, Report report) {
+    const mqscan::AnalysisResult result = mqscan::analyze(source, o.settings, hooks);
+    if (result.status == mqscan::AnalysisStatus::Unreadable) {
+        fmt::print(stderr, "mqscan: {}\n", result.message);
+        return kExitUnreadable;
+    }
+    report(result.report);
+    if (result.status == mqscan::AnalysisStatus::Damaged) {
+        fmt::print(stderr, "mqscan: '{}' is damaged: {}\n", o.file, result.report.capture.error);
+        return kExitDamaged;
+    }
+    return kExitComplete;
+}
+
+int report_command(const Options& o, mqscan::PacketSource& source) {
+    return run(o, {}, source, [&](const mqscan::CaptureReport& report) {
+        if (o.format == "json") return mqscan::write_json(report, o.report, stdout);
+        const std::string text = mqscan::render_text(report);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+    });
+}
+
+int packets_command(const Options& o, mqscan::PacketSource& source) {
+    mqscan::PacketLinePrinter printer(stdout, source.info().precision, o.report);
+    return run(o, mqscan::AnalysisHooks{nullptr, &printer}, source, [](const auto&) {});
+}
+
+// `mqscan FILE` is short for `mqscan report FILE`.
+std::vector<std::string> with_default_command(int argc, char** argv,
+                                              const std::vector<std::string>& commands) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    const bool command_given =
+        !args.empty() && (std::find(commands.begin(), commands.end(), args[0]) != commands.end() ||
+                          args[0] == "--help" || args[0] == "-h" || args[0] == "--version");
+    if (!command_given) args.insert(args.begin(), "report");
+    std::reverse(args.begin(), args.end());  // CLI11 takes them last first
+    return args;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"mqscan: what did this MQTT traffic do, and was it protected?", "mqscan"};
+    CLI::App app{"mqscan: what did this MQTT traffic do, and was it protected?\n"
+                 "`mqscan FILE` is short for `mqscan report FILE`.",
+                 "mqscan"};
     app.set_version_flag("--version", "mqscan " MQSCAN_VERSION);
-    std::string file;
-    std::string format = "text";
-    mqscan::AnalysisSettings settings;
-    mqscan::ReportOptions report_options;
-    std::vector<std::uint16_t> mqtt_ports;
-    std::string mqtt_version = "3.1.1";
-    app.add_option("capture", file, "pcap or pcapng file, optionally gzip-compressed")
-        ->required();
-    app.add_option("--format", format, "report format")
+    app.require_subcommand(1);
+    Options o;
+    CLI::App* report = app.add_subcommand("report", "the analysis report (the default command)");
+    add_capture_options(*report, o);
+    report->add_option("--format", o.format, "report format")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
-    app.add_flag("--show-secrets", report_options.show_secrets,
-                 "print passwords instead of <hidden>");
-    app.add_option("--mqtt-port", mqtt_ports,
-                   "another server port where MQTT is expected (repeatable; 1883 always is)");
-    app.add_option("--mqtt-version", mqtt_version,
-                   "MQTT version assumed for a connection whose CONNECT was not captured")
-        ->check(CLI::IsMember({"3.1", "3.1.1", "5.0"}))
-        ->capture_default_str();
-    app.add_option("--payload-cap", settings.mqtt.payload_cap,
-                   "payload bytes kept per PUBLISH (payload_len is always exact)")
-        ->capture_default_str();
+    CLI::App* packets = app.add_subcommand("packets", "one line per MQTT packet, as it is decoded");
+    add_capture_options(*packets, o);
     try {
-        app.parse(argc, argv);
+        std::vector<std::string> args = with_default_command(argc, argv, {"report", "packets"});
+        app.parse(args);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
         return code == 0 ? kExitComplete : kExitUnreadable;
     }
 
-    settings.mqtt.ports.insert(settings.mqtt.ports.end(), mqtt_ports.begin(), mqtt_ports.end());
-    settings.mqtt.default_version = mqtt_version == "3.1"   ? mqscan::mqtt::Version::V31
-                                    : mqtt_version == "5.0" ? mqscan::mqtt::Version::V5
-                                                            : mqscan::mqtt::Version::V311;
-    mqscan::AnalysisResult result = mqscan::analyze_file(file, settings);
-    if (result.status == mqscan::AnalysisStatus::Unreadable) {
-        fmt::print(stderr, "mqscan: {}\n", result.message);
+    apply(o);
+    auto source = mqscan::open_capture_file(o.file);
+    if (!source) {
+        fmt::print(stderr, "mqscan: {}\n", source.error());
         return kExitUnreadable;
     }
-    if (format == "json") {
-        mqscan::write_json(result.report, report_options, stdout);
-    } else {
-        const std::string text = mqscan::render_text(result.report);
-        std::fwrite(text.data(), 1, text.size(), stdout);
-    }
-    if (result.status == mqscan::AnalysisStatus::Damaged) {
-        fmt::print(stderr, "mqscan: '{}' is damaged: {}\n", file, result.report.capture.error);
-        return kExitDamaged;
-    }
-    return kExitComplete;
+    return packets->parsed() ? packets_command(o, **source) : report_command(o, **source);
 }

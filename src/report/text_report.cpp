@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <array>
 #include <fmt/format.h>
 
 #include "report/reporters.hpp"
@@ -101,6 +103,7 @@ private:
              c.last_frame);
         line("      to server: {} packets, {} bytes; to client: {} packets, {} bytes", up.packets,
              up.bytes, down.packets, down.bytes);
+        mqtt_summary(c.id);
         const std::uint64_t gap_count = up.gap_count + down.gap_count;
         if (gap_count == 0) return;
         line("      {} gaps: {} bytes missing to server, {} bytes missing to client", gap_count,
@@ -108,6 +111,26 @@ private:
         for (const Gap& g : c.gaps)
             line("        {} bytes missing {} at frame {}", g.bytes, to_string(g.dir), g.frame);
         if (gap_count > c.gaps.size()) line("        ... {} more", gap_count - c.gaps.size());
+    }
+
+    void mqtt_summary(std::uint64_t id) {
+        const auto& all = report_.mqtt;
+        const auto found = std::find_if(all.begin(), all.end(), [id](const auto& m) { return m.connection == id; });
+        if (found == all.end()) return;
+        const MqttConnectionReport& m = *found;
+        std::string session = m.connect ? fmt::format("client '{}', keepalive {} s, {} session",
+                                                      m.connect->client_id, m.connect->keepalive,
+                                                      m.connect->clean_session() ? "clean" : "persistent")
+                                        : "CONNECT not captured, version guessed";
+        line("      MQTT {}: {}", mqtt::to_string(m.version), session);
+        std::array<std::uint64_t, 16> by_type{};
+        for (const MqttPacketRecord& r : m.packets) ++by_type[static_cast<std::size_t>(r.packet.type)];
+        std::string counts;
+        for (std::size_t t = 0; t < by_type.size(); ++t)
+            if (by_type[t] > 0)
+                counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", by_type[t],
+                                      mqtt::to_string(static_cast<mqtt::PacketType>(t)));
+        line("      {} MQTT packets{}{}", m.packet_count, counts.empty() ? "" : ": ", counts);
     }
 
     void anomalies() {

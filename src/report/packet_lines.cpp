@@ -1,0 +1,104 @@
+#include "report/packet_lines.hpp"
+
+#include <fmt/format.h>
+
+#include "report/json_mqtt.hpp"
+#include "report/time_format.hpp"
+
+namespace mqscan {
+namespace {
+
+using mqtt::Packet;
+using mqtt::PacketType;
+
+constexpr std::size_t kShownPayload = 40;
+
+// A payload as a student reads it: quoted text, shortened, or hex.
+std::string shown_payload(const Packet& p) {
+    const EncodedBytes encoded = encode_payload(p.payload);
+    std::string text;
+    for (char c : encoded.text.substr(0, kShownPayload)) {
+        if (c == '\n') text += "\\n";
+        else if (c == '\r') text += "\\r";
+        else if (c == '\t') text += "\\t";
+        else text += c;
+    }
+    const bool cut = encoded.text.size() > kShownPayload || p.payload_length > p.payload.size();
+    const std::string quoted = encoded.encoding == std::string_view("hex")
+                                   ? "0x" + text + (cut ? "..." : "")
+                                   : "\"" + text + (cut ? "...\"" : "\"");
+    return fmt::format("{} ({} B)", quoted, p.payload_length);
+}
+
+std::string id_of(const Packet& p) { return p.packet_id ? fmt::format(" id={}", *p.packet_id) : ""; }
+
+std::string code_of(const Packet& p) { return p.reason_code ? fmt::format(" rc={}", *p.reason_code) : ""; }
+
+std::string connect_fields(const Packet& p, const MqttPacketEvent& e, const ReportOptions& options) {
+    std::string out = fmt::format(" v{} client '{}' {} keepalive {}", mqtt::to_string(e.version),
+                                  p.client_id, p.clean_session() ? "clean" : "persistent", p.keepalive);
+    if (p.username) out += fmt::format(" user '{}'", *p.username);
+    if (p.password) out += fmt::format(" password {}", options.show_secrets ? *p.password : "<hidden>");
+    if (p.will) out += fmt::format(" will '{}' q{}{}", p.will->topic, p.will->qos, p.will->retain ? " retain" : "");
+    return out;
+}
+
+std::string fields(const MqttPacketEvent& e, const ReportOptions& options) {
+    const Packet& p = e.packet;
+    switch (p.type) {
+        case PacketType::Connect: return connect_fields(p, e, options);
+        case PacketType::Connack:
+            return fmt::format(" rc={} session_present={}", p.reason_code.value_or(0), p.session_present ? 1 : 0);
+        case PacketType::Publish: {
+            std::string flags = fmt::format(" q{}", p.qos);
+            if (p.dup) flags += " dup";
+            if (p.retain) flags += " retain";
+            const std::string alias = p.alias_topic ? " (alias)" : "";
+            return fmt::format("{}{} '{}'{} {}", flags, id_of(p), p.effective_topic(), alias, shown_payload(p));
+        }
+        case PacketType::Subscribe: {
+            std::string out = id_of(p);
+            for (const mqtt::Subscription& s : p.subscriptions) out += fmt::format(" '{}' q{}", s.filter, s.qos);
+            return out;
+        }
+        case PacketType::Unsubscribe: {
+            std::string out = id_of(p);
+            for (const std::string& f : p.unsubscribe_filters) out += fmt::format(" '{}'", f);
+            return out;
+        }
+        case PacketType::Suback:
+        case PacketType::Unsuback:
+            return p.reason_codes.empty() ? id_of(p)
+                                          : fmt::format("{} codes {}", id_of(p), fmt::join(p.reason_codes, ","));
+        case PacketType::Puback:
+        case PacketType::Pubrec:
+        case PacketType::Pubrel:
+        case PacketType::Pubcomp: return id_of(p) + code_of(p);
+        case PacketType::Disconnect:
+        case PacketType::Auth: return code_of(p);
+        case PacketType::Pingreq:
+        case PacketType::Pingresp:
+        case PacketType::Reserved: return "";
+    }
+    return "";
+}
+
+std::string time_of_day(Timestamp t, TimePrecision precision) {
+    const std::string utc = utc_time(t, precision);  // "YYYY-MM-DD HH:MM:SS.ffffff UTC"
+    return utc.substr(11, utc.size() - 11 - 4);
+}
+
+}  // namespace
+
+std::string packet_line(const MqttPacketEvent& e, TimePrecision precision, const ReportOptions& options) {
+    return fmt::format("{}  #{}  {}  {}{}{}", time_of_day(e.at.time, precision), e.connection.id,
+                       e.dir == Direction::ToServer ? "->" : "<-", mqtt::to_string(e.packet.type),
+                       fields(e, options), e.malformed ? "  [malformed]" : "");
+}
+
+void PacketLinePrinter::on_mqtt_packet(const MqttPacketEvent& event) {
+    const std::string line = packet_line(event, precision_, options_) + "\n";
+    std::fwrite(line.data(), 1, line.size(), out_);
+}
+
+}  // namespace mqscan
