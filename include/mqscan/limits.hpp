@@ -17,10 +17,9 @@ struct Limits {
     std::size_t max_out_of_order_bytes_total = 32 * 1024 * 1024;
     // Recently delivered bytes kept per direction to compare retransmissions against.
     std::size_t overlap_check_bytes = 1024;
-    // A connection silent this long (capture time) is closed in the report.
+    // A connection silent this long (capture time) leaves the table; a later
+    // packet on its ports starts a new connection.
     std::int64_t idle_timeout_seconds = 3600;
-    // A closed connection is kept this long for late retransmissions.
-    std::int64_t closed_linger_seconds = 120;
     // Gaps listed per connection (all are counted).
     std::size_t max_gaps_listed = 64;
     // Connections and anomalies listed in a report (all are counted).

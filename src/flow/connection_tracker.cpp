@@ -16,7 +16,10 @@ struct ConnectionTracker::Tracked {
     TcpReassembler to_server;
     TcpReassembler to_client;
     std::array<std::optional<std::uint16_t>, 2> window;  // last advertised by each sender
-    bool ended = false;       // closed by FIN+FIN or RST; the streams have been ended
+    // Closed by a RST, or by FIN from both sides (then the streams have been ended too).
+    [[nodiscard]] bool closed() const { return ended || summary.end_reason == EndReason::Rst; }
+
+    bool ended = false;       // the streams have been ended (FIN+FIN, or retired)
     bool cut_reported = false;
     std::list<Tracked*>::iterator activity;
 };
@@ -85,10 +88,11 @@ SegmentStatus ConnectionTracker::on_segment(const TcpSegment& segment, FrameRef 
         return segment.payload_length() > 0 ? SegmentStatus::Ignored : SegmentStatus::NoPayload;
     }
     if (segment.has(tcp_flags::Rst)) {
+        // The streams go on: segments already in flight after a RST still
+        // crossed the wire. The RST's own bytes are a diagnostic text [RFC 1122
+        // 4.2.2.12], not stream data.
         stats.rst = true;
         summary.end_reason = EndReason::Rst;
-        end_streams(connection, at);
-        // Bytes in a RST are a diagnostic text, not stream data.
         return segment.payload_length() > 0 ? SegmentStatus::Ignored : SegmentStatus::NoPayload;
     }
 
@@ -108,7 +112,7 @@ SegmentStatus ConnectionTracker::on_segment(const TcpSegment& segment, FrameRef 
         report_.anomaly(AnomalyId::OutOfOrderLimit, summary.id, at.number,
                         std::string(to_string(dir)));
     if (connection.to_server.fin_reached() && connection.to_client.fin_reached()) {
-        summary.end_reason = EndReason::Fin;
+        if (summary.end_reason != EndReason::Rst) summary.end_reason = EndReason::Fin;
         end_streams(connection, at);
     }
     return outcome.status;
@@ -126,11 +130,18 @@ ConnectionTracker::Tracked& ConnectionTracker::find_or_create(const TcpSegment& 
     const Direction dir =
         segment.src == existing.summary.client ? Direction::ToServer : Direction::ToClient;
     const TcpReassembler& stream = existing.stream(dir);
-    const bool same_syn = stream.syn_seen() && stream.initial_seq() == segment.seq;
-    if (!stream.started() || same_syn) return existing;
+    if (!stream.started() || stream.owns_syn(segment.seq)) {
+        ConnectionSummary& summary = existing.summary;
+        if (!summary.syn_seen && segment.src == summary.client) {
+            // A SYN captured after the first data confirms the guessed roles.
+            summary.syn_seen = true;
+            summary.role_source = RoleSource::Syn;
+        }
+        return existing;
+    }
 
     // A SYN with a new initial sequence number: the ports were reused.
-    retire(existing, existing.ended ? std::nullopt : std::optional(EndReason::PortReused));
+    retire(existing, existing.closed() ? std::nullopt : std::optional(EndReason::PortReused));
     Tracked& fresh = create(key, segment, at);
     report_.anomaly(AnomalyId::PortReused, fresh.summary.id, at.number);
     return fresh;
@@ -140,10 +151,10 @@ ConnectionTracker::Tracked& ConnectionTracker::create(const FlowKey& key,
                                                       const TcpSegment& segment, FrameRef at) {
     if (table_.size() >= limits_.max_connections && !by_activity_.empty()) {
         Tracked& oldest = *by_activity_.front();
-        if (!oldest.ended)
+        if (!oldest.closed())
             report_.anomaly(AnomalyId::FlowTableFull, oldest.summary.id, at.number,
                             fmt::format("{} connections tracked", limits_.max_connections));
-        retire(oldest, oldest.ended ? std::nullopt : std::optional(EndReason::Evicted));
+        retire(oldest, oldest.closed() ? std::nullopt : std::optional(EndReason::Evicted));
     }
     auto owned = std::make_unique<Tracked>(limits_, pending_total_, key);
     Tracked& connection = *owned;
@@ -222,12 +233,12 @@ void ConnectionTracker::retire(Tracked& connection, std::optional<EndReason> rea
 }
 
 void ConnectionTracker::retire_expired(Timestamp now) {
+    const std::int64_t limit = limits_.idle_timeout_seconds * 1'000'000'000;
     while (!by_activity_.empty()) {
         Tracked& oldest = *by_activity_.front();
-        const std::int64_t limit = oldest.ended ? limits_.closed_linger_seconds
-                                                : limits_.idle_timeout_seconds;
-        if (now.ns - oldest.summary.end.ns <= limit * 1'000'000'000) return;
-        retire(oldest, oldest.ended ? std::nullopt : std::optional(EndReason::IdleTimeout));
+        if (now.ns - oldest.summary.end.ns <= limit) return;
+        // A closed connection keeps its own reason; an open one ends here.
+        retire(oldest, oldest.closed() ? std::nullopt : std::optional(EndReason::IdleTimeout));
     }
 }
 
@@ -235,7 +246,7 @@ void ConnectionTracker::finish() {
     while (!by_activity_.empty()) {
         Tracked& connection = *by_activity_.front();
         std::optional<EndReason> reason;
-        if (!connection.ended) {
+        if (!connection.closed()) {
             const auto& s = connection.summary;
             const bool fin_both = s.stats(Direction::ToServer).fin && s.stats(Direction::ToClient).fin;
             const bool fin_one = s.stats(Direction::ToServer).fin || s.stats(Direction::ToClient).fin;

@@ -15,31 +15,58 @@ std::int64_t TcpReassembler::offset_of(std::uint32_t seq) const {
     return static_cast<std::int64_t>(next_) + static_cast<std::int32_t>(seq - next_seq);
 }
 
-SegmentOutcome TcpReassembler::accept(const SegmentInput& in, ReassemblyOutput& out) {
-    SegmentOutcome outcome;
-    std::uint32_t data_seq = in.seq;
-    if (in.syn) {
-        data_seq = in.seq + 1;  // the SYN takes one sequence number
-        const bool untouched = next_ == 0 && pending_.empty();
-        if (!syn_seen_ && untouched) {
-            syn_seen_ = true;
-            isn_ = in.seq;
-            base_seq_ = data_seq;
-            started_ = true;
-        }
+void TcpReassembler::note_syn(std::uint32_t seq) {
+    if (syn_seen_) return;
+    const bool untouched = next_ == 0 && pending_.empty();
+    if (untouched) {
+        base_seq_ = seq + 1;  // the SYN takes one sequence number
+        started_ = true;
     }
+    if (untouched || owns_syn(seq)) {
+        syn_seen_ = true;
+        isn_ = seq;
+    }
+}
+
+std::optional<SegmentInput> TcpReassembler::before_fin(const SegmentInput& in,
+                                                       std::int64_t start) const {
+    const auto fin = static_cast<std::int64_t>(fin_offset_);
+    if (start >= fin) return std::nullopt;
+    SegmentInput kept = in;
+    const auto length = static_cast<std::size_t>(fin - start);
+    kept.payload = in.payload.first(std::min(length, in.payload.size()));
+    kept.missing = static_cast<std::uint32_t>(length - kept.payload.size());
+    return kept;
+}
+
+SegmentOutcome TcpReassembler::accept(const SegmentInput& segment, ReassemblyOutput& out) {
+    SegmentOutcome outcome;
+    const std::uint32_t data_seq = segment.syn ? segment.seq + 1 : segment.seq;
+    if (segment.syn) note_syn(segment.seq);
     if (!started_) {
         base_seq_ = data_seq;
         started_ = true;
     }
-    const std::uint64_t length = in.payload.size() + in.missing;
     const std::int64_t start = offset_of(data_seq);
+    const std::int64_t segment_end =
+        start + static_cast<std::int64_t>(segment.payload.size() + segment.missing);
+    if (segment.fin && !fin_known_ && segment_end >= 0) {
+        fin_known_ = true;
+        fin_offset_ = static_cast<std::uint64_t>(segment_end);
+    }
+    // Nothing follows a FIN [RFC 9293 3.10.7.4]: bytes past it are not stream data.
+    std::optional<SegmentInput> trimmed = segment;
+    if (fin_known_ && segment_end > static_cast<std::int64_t>(fin_offset_)) {
+        trimmed = before_fin(segment, start);
+        if (!trimmed) {
+            outcome.status = SegmentStatus::Ignored;
+            return outcome;
+        }
+    }
+    const SegmentInput& in = *trimmed;
+    const std::uint64_t length = in.payload.size() + in.missing;
     const std::int64_t end = start + static_cast<std::int64_t>(length);
     const auto next = static_cast<std::int64_t>(next_);
-    if (in.fin && !fin_known_ && end >= 0) {
-        fin_known_ = true;
-        fin_offset_ = static_cast<std::uint64_t>(end);
-    }
 
     const bool plain = !in.syn && !in.fin;
     if (length == 0) {

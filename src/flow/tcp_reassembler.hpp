@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "flow/recent_bytes.hpp"
@@ -53,6 +54,11 @@ public:
     [[nodiscard]] bool started() const { return started_; }
     [[nodiscard]] bool syn_seen() const { return syn_seen_; }
     [[nodiscard]] std::uint32_t initial_seq() const { return isn_; }
+    // Is a SYN with this sequence number this stream's own (a retransmission, or
+    // a SYN captured after the data that follows it)? Otherwise the ports were reused.
+    [[nodiscard]] bool owns_syn(std::uint32_t seq) const {
+        return syn_seen_ ? isn_ == seq : started_ && base_seq_ == seq + 1;
+    }
     [[nodiscard]] bool fin_reached() const { return fin_known_ && next_ == fin_offset_; }
     [[nodiscard]] std::uint64_t next_offset() const { return next_; }
     [[nodiscard]] std::size_t pending_bytes() const { return pending_bytes_; }
@@ -73,6 +79,9 @@ private:
     };
 
     [[nodiscard]] std::int64_t offset_of(std::uint32_t seq) const;
+    void note_syn(std::uint32_t seq);
+    // The part of a segment before the FIN; nullopt if none of it is.
+    [[nodiscard]] std::optional<SegmentInput> before_fin(const SegmentInput& in, std::int64_t start) const;
     bool differs_from_history(const SegmentInput& in, std::int64_t start) const;
     void deliver_direct(const SegmentInput& in, std::int64_t start, ReassemblyOutput& out);
     bool insert(const SegmentInput& in, std::int64_t start, std::int64_t from,

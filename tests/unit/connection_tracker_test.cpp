@@ -122,22 +122,48 @@ TEST_CASE("Without a SYN, roles come from the SYN-ACK or the ports", "[tracker]"
     }
 }
 
-TEST_CASE("A RST ends the connection and flushes what waited", "[tracker]") {
+TEST_CASE("After a RST, segments already in flight are still stream data", "[tracker]") {
     Harness h;
     h.send(client, broker, 100, Syn);
     h.send(client, broker, 101, Ack, "ab");
     h.send(client, broker, 106, Ack, "fg");
     CHECK(h.send(broker, client, 0, Rst) == SegmentStatus::NoPayload);
-    CHECK(h.log.streams[{0, Direction::ToServer}] == "ab<gap 3>fg");
-    CHECK(h.log.ends.at(0) == 1);
-    CHECK(h.send(client, broker, 108, Ack, "late") == SegmentStatus::Ignored);
+    CHECK(h.log.ends.empty());
+    CHECK(h.send(client, broker, 103, Ack, "cde") == SegmentStatus::Delivered);
+    // The text a RST carries is a diagnostic, not data [RFC 1122 4.2.2.12].
+    CHECK(h.send(broker, client, 0, Rst, "connection refused") == SegmentStatus::Ignored);
     const ConnectionSummary c = h.finish().connections.at(0);
+    CHECK(h.log.streams[{0, Direction::ToServer}] == "abcdefg");
+    CHECK(h.log.streams.count({0, Direction::ToClient}) == 0);
     CHECK(c.end_reason == EndReason::Rst);
     CHECK(c.stats(Direction::ToClient).rst);
-    CHECK(c.stats(Direction::ToServer).gap_bytes == 3);
-    REQUIRE(c.gaps.size() == 1);
-    CHECK(c.gaps[0].bytes == 3);
+    CHECK(c.stats(Direction::ToServer).gap_bytes == 0);
     CHECK(h.log.ends.at(0) == 1);
+}
+
+TEST_CASE("A SYN captured after the first data belongs to the connection", "[tracker]") {
+    Harness h;
+    h.send(client, broker, 101, Ack | Psh, "abc");
+    h.send(client, broker, 100, Syn);
+    h.send(broker, client, 900, Syn | Ack);
+    h.send(client, broker, 104, Ack | Psh, "def");
+    const CaptureReport report = h.finish();
+    REQUIRE(report.connections.size() == 1);
+    CHECK(report.connections[0].syn_seen);
+    CHECK(report.connections[0].role_source == RoleSource::Syn);
+    CHECK(h.log.streams[{0, Direction::ToServer}] == "abcdef");
+}
+
+TEST_CASE("Bytes past the FIN are not stream data", "[tracker]") {
+    Harness h;
+    h.send(client, broker, 100, Syn);
+    h.send(client, broker, 101, Ack, "abc");
+    h.send(client, broker, 104, Fin | Ack);
+    CHECK(h.send(client, broker, 105, Ack, "late") == SegmentStatus::Ignored);
+    CHECK(h.send(client, broker, 102, Ack, "bcXY") == SegmentStatus::Retransmission);
+    const ConnectionSummary c = h.finish().connections.at(0);
+    CHECK(h.log.streams[{0, Direction::ToServer}] == "abc");
+    CHECK(c.stats(Direction::ToServer).gap_bytes == 0);
 }
 
 TEST_CASE("A new SYN on the same ports starts a new connection", "[tracker]") {
