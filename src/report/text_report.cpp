@@ -118,10 +118,15 @@ private:
         const auto found = std::find_if(all.begin(), all.end(), [id](const auto& m) { return m.connection == id; });
         if (found == all.end()) return;
         const MqttConnectionReport& m = *found;
-        std::string session = m.connect ? fmt::format("client '{}', keepalive {} s, {} session",
-                                                      m.connect->client_id, m.connect->keepalive,
-                                                      m.connect->clean_session() ? "clean" : "persistent")
-                                        : "CONNECT not captured, version guessed";
+        std::string session = "CONNECT not captured, version guessed";
+        if (m.connect) {
+            const std::string& client_id = m.connect->client_id;
+            session = fmt::format("{}, keepalive {} s, {} session",
+                                  client_id.empty() ? "empty client id (the broker assigns one)"
+                                             : fmt::format("client '{}'", client_id),
+                                  m.connect->keepalive,
+                                  m.connect->clean_session() ? "clean" : "persistent");
+        }
         line("      MQTT {}: {}", mqtt::to_string(m.version), session);
         std::array<std::uint64_t, 16> by_type{};
         for (const MqttPacketRecord& r : m.packets) ++by_type[static_cast<std::size_t>(r.packet.type)];
