@@ -19,6 +19,7 @@ struct CaptureReport {
     std::vector<Anomaly> anomalies;              // in order; the first Limits::max_anomalies_listed
     std::vector<std::uint64_t> anomaly_counts;   // every occurrence, indexed by AnomalyId
     std::vector<MqttConnectionReport> mqtt;      // the connections carrying MQTT, by id
+    std::uint64_t mqtt_packets_total = 0;
     std::uint64_t mqtt_packets_unlisted = 0;
 };
 

@@ -22,7 +22,7 @@ struct Limits {
     std::int64_t idle_timeout_seconds = 3600;
     // Gaps listed per connection (all are counted).
     std::size_t max_gaps_listed = 64;
-    // Connections and anomalies listed in a report (all are counted).
+    // Connections (the first by id) and anomalies listed in a report (all are counted).
     std::size_t max_connections_listed = 10'000;
     std::size_t max_anomalies_listed = 10'000;
     // Anomalies of one kind listed (a capture with checksum offload would list every packet).

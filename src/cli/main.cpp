@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "mqscan/analysis.hpp"
+#include "report/mosquitto_log.hpp"
 #include "report/packet_lines.hpp"
 #include "report/reporters.hpp"
 
@@ -77,6 +78,11 @@ int packets_command(const Options& o, mqscan::PacketSource& source) {
     return run(o, mqscan::AnalysisHooks{nullptr, &printer}, source, [](const auto&) {});
 }
 
+int mosquitto_command(const Options& o, mqscan::PacketSource& source) {
+    mqscan::MosquittoLogPrinter printer(stdout);
+    return run(o, mqscan::AnalysisHooks{&printer, &printer}, source, [](const auto&) {});
+}
+
 // `mqscan FILE` is short for `mqscan report FILE`.
 std::vector<std::string> with_default_command(int argc, char** argv,
                                               const std::vector<std::string>& commands) {
@@ -105,8 +111,11 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     CLI::App* packets = app.add_subcommand("packets", "one line per MQTT packet, as it is decoded");
     add_capture_options(*packets, o);
+    CLI::App* mosquitto =
+        app.add_subcommand("mosquitto", "the MQTT packets as a mosquitto -v broker logs them");
+    add_capture_options(*mosquitto, o);
     try {
-        std::vector<std::string> args = with_default_command(argc, argv, {"report", "packets"});
+        std::vector<std::string> args = with_default_command(argc, argv, {"report", "packets", "mosquitto"});
         app.parse(args);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
@@ -119,5 +128,6 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "mqscan: {}\n", source.error());
         return kExitUnreadable;
     }
+    if (mosquitto->parsed()) return mosquitto_command(o, **source);
     return packets->parsed() ? packets_command(o, **source) : report_command(o, **source);
 }

@@ -3,6 +3,11 @@
 namespace mqscan {
 
 void MqttRecorder::on_mqtt_packet(const MqttPacketEvent& event) {
+    ++total_;
+    if (event.connection.id >= max_connections_) {
+        ++unlisted_;
+        return;
+    }
     MqttConnectionReport& report = connections_[event.connection.id];
     report.connection = event.connection.id;
     report.version = event.version;

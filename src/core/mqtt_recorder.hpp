@@ -7,21 +7,26 @@
 
 namespace mqscan {
 
-// Keeps what the report lists of each connection's MQTT, within the limit.
+// Keeps what the report lists of each connection's MQTT: the connections the
+// report lists (ids below `max_connections`), and packets up to a total.
 class MqttRecorder final : public EventSink {
 public:
-    explicit MqttRecorder(std::size_t max_packets_listed) : max_listed_(max_packets_listed) {}
+    MqttRecorder(std::size_t max_connections, std::size_t max_packets_listed)
+        : max_connections_(max_connections), max_listed_(max_packets_listed) {}
 
     void on_mqtt_packet(const MqttPacketEvent& event) override;
 
     // The connections in id order, and how many packets were not listed.
     std::vector<MqttConnectionReport> take();
     [[nodiscard]] std::uint64_t unlisted() const { return unlisted_; }
+    [[nodiscard]] std::uint64_t total() const { return total_; }
 
 private:
+    std::size_t max_connections_;
     std::size_t max_listed_;
     std::size_t listed_ = 0;
     std::uint64_t unlisted_ = 0;
+    std::uint64_t total_ = 0;
     std::map<std::uint64_t, MqttConnectionReport> connections_;
 };
 

@@ -3,7 +3,7 @@
 namespace mqscan {
 
 Pipeline::Pipeline(LinkType link, const AnalysisSettings& settings, AnalysisHooks hooks)
-    : link_(link), report_(settings.limits), mqtt_recorder_(settings.mqtt.max_packets_listed),
+    : link_(link), report_(settings.limits), mqtt_recorder_(settings.limits.max_connections_listed, settings.mqtt.max_packets_listed),
       events_(mqtt_recorder_, hooks.events), sessions_(settings, report_, events_),
       streams_(sessions_, hooks.streams),
       tracker_(settings.limits, settings.server_ports, report_, &streams_) {}
@@ -37,6 +37,7 @@ CaptureReport Pipeline::finish(CaptureInfo capture) {
     capture.last_time = last_time_;
     CaptureReport report = report_.take(std::move(capture));
     report.mqtt = mqtt_recorder_.take();
+    report.mqtt_packets_total = mqtt_recorder_.total();
     report.mqtt_packets_unlisted = mqtt_recorder_.unlisted();
     return report;
 }

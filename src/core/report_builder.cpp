@@ -19,7 +19,8 @@ void ReportBuilder::anomaly(AnomalyId id, std::optional<std::uint64_t> connectio
 
 void ReportBuilder::connection(ConnectionSummary summary) {
     ++report_.counters.connections;
-    if (report_.connections.size() < limits_.max_connections_listed) {
+    // The first connections by id, so that every part of the report lists the same ones.
+    if (summary.id < limits_.max_connections_listed) {
         report_.connections.push_back(std::move(summary));
         return;
     }

@@ -156,9 +156,7 @@ private:
         json_.field("unlisted", c.connections_unlisted);
         json_.end_object();
         json_.key("mqtt_packets").begin_object();
-        std::uint64_t mqtt_total = 0;
-        for (const MqttConnectionReport& m : report_.mqtt) mqtt_total += m.packet_count;
-        json_.field("total", mqtt_total);
+        json_.field("total", report_.mqtt_packets_total);
         json_.field("unlisted", report_.mqtt_packets_unlisted);
         json_.end_object();
         json_.key("anomalies").begin_object();
