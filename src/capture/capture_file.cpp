@@ -1,6 +1,7 @@
 // The pcap/pcapng file reader: the only file besides the live source that includes pcap.h.
 #include <pcap/pcap.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -29,9 +30,11 @@ public:
         const int rc = pcap_next_ex(handle_, &header, &data);
         if (rc == 1) {
             frame.number = ++frames_;
+            const auto seconds = static_cast<std::int64_t>(header->ts.tv_sec);
+            const std::int64_t kept = std::clamp(seconds, -kMaxCaptureSeconds, kMaxCaptureSeconds);
+            frame.time_clamped = kept != seconds;
             // Opened with nanosecond precision: tv_usec holds nanoseconds.
-            frame.time.ns = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 +
-                            static_cast<std::int64_t>(header->ts.tv_usec);
+            frame.time.ns = kept * 1'000'000'000 + static_cast<std::int64_t>(header->ts.tv_usec);
             frame.data = Bytes(data, header->caplen);
             frame.original_length = header->len;
             return ReadStatus::Frame;

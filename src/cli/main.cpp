@@ -115,7 +115,8 @@ int main(int argc, char** argv) {
         app.add_subcommand("mosquitto", "the MQTT packets as a mosquitto -v broker logs them");
     add_capture_options(*mosquitto, o);
     try {
-        std::vector<std::string> args = with_default_command(argc, argv, {"report", "packets", "mosquitto"});
+        std::vector<std::string> args =
+            with_default_command(argc, argv, {"report", "packets", "mosquitto"});
         app.parse(args);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);

@@ -13,6 +13,8 @@ void Pipeline::on_frame(const RawFrame& frame) {
     ++counters.packets_read;
     bytes_ += frame.data.size();
     if (frame.original_length > frame.data.size()) ++truncated_frames_;
+    if (frame.time_clamped)
+        report_.anomaly(AnomalyId::TimestampOutOfRange, std::nullopt, frame.number);
     if (!first_time_) first_time_ = frame.time;
     last_time_ = frame.time;
 

@@ -165,3 +165,20 @@ TEST_CASE("Nanosecond captures keep their precision", "[capture]") {
     // The first record's timestamp: 1461170590 s and 509491 units, now nanoseconds.
     CHECK(r.report.capture.first_time->ns == 1461170590LL * 1'000'000'000 + 509491);
 }
+
+// Regressions found by the fuzzer (tests/fuzz/corpus/capture/crash-*): under
+// UBSan these overflowed 64-bit nanoseconds.
+TEST_CASE("Timestamps far from the epoch are clamped, and time spans stay positive", "[capture]") {
+    const std::string dir = std::string(MQSCAN_SOURCE_DIR) + "/tests/fuzz/corpus/capture/";
+    SECTION("a timestamp in the year 6379") {
+        const AnalysisResult r = analyze_path(dir + "crash-timestamp-overflow.pcapng");
+        CHECK(r.report.anomaly_counts[static_cast<int>(AnomalyId::TimestampOutOfRange)] > 0);
+        CHECK(r.report.capture.first_time->ns <= kMaxCaptureSeconds * 1'000'000'000);
+    }
+    SECTION("frames 9e9 s before and after the epoch") {
+        const AnalysisResult r = analyze_path(dir + "crash-time-span-overflow.pcapng");
+        REQUIRE(r.report.capture.first_time.has_value());
+        CHECK(r.report.capture.last_time->ns - r.report.capture.first_time->ns > 0);
+        for (const ConnectionSummary& c : r.report.connections) CHECK(c.end.ns - c.start.ns >= 0);
+    }
+}
