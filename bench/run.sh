@@ -174,6 +174,8 @@ main() {
 
     # The loop goes first: the other rows are compared with it.
     add_row loop "bare pcap_next_ex loop" "$file" "$BUILD_DIR/bench/mqscan_pcap_loop" "$file"
+    add_row mqscan_none "mqscan --format none (decoding, no output)" "$file" \
+        "$mqscan" --format none "$file"
     add_row mqscan "mqscan --format json" "$file" "$mqscan" --format json "$file"
     add_row mqscan_2x "mqscan --format json, 2x file" "$large_file" \
         "$mqscan" --format json "$large_file"

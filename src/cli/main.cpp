@@ -67,6 +67,7 @@ int run(const Options& o, mqscan::AnalysisHooks hooks, mqscan::PacketSource& sou
 
 int report_command(const Options& o, mqscan::PacketSource& source) {
     return run(o, {}, source, [&](const mqscan::CaptureReport& report) {
+        if (o.format == "none") return;
         if (o.format == "json") return mqscan::write_json(report, o.report, stdout);
         const std::string text = mqscan::render_text(report);
         std::fwrite(text.data(), 1, text.size(), stdout);
@@ -106,8 +107,8 @@ int main(int argc, char** argv) {
     Options o;
     CLI::App* report = app.add_subcommand("report", "the analysis report (the default command)");
     add_capture_options(*report, o);
-    report->add_option("--format", o.format, "report format")
-        ->check(CLI::IsMember({"text", "json"}))
+    report->add_option("--format", o.format, "report format (none: analyse, print nothing)")
+        ->check(CLI::IsMember({"text", "json", "none"}))
         ->capture_default_str();
     CLI::App* packets = app.add_subcommand("packets", "one line per MQTT packet, as it is decoded");
     add_capture_options(*packets, o);
