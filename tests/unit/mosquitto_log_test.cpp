@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "mqtt/codec.hpp"
-#include "mqtt/varint.hpp"
+#include "mqtt_packets.hpp"
 #include "report/mosquitto_log.hpp"
 
 using namespace mqscan;
@@ -50,15 +50,9 @@ struct Conversation {
     MosquittoLog log;
 };
 
+// The argument order of mosquitto's own log: who, then how.
 Packet connect(const std::string& client_id, Version v = Version::V311) {
-    Packet p;
-    p.type = PacketType::Connect;
-    p.protocol_name = v == Version::V31 ? "MQIsdp" : "MQTT";
-    p.protocol_level = static_cast<std::uint8_t>(v);
-    p.connect_flags = 0x02;
-    p.keepalive = 60;
-    p.client_id = client_id;
-    return p;
+    return test::connect_packet(v, client_id);
 }
 
 Packet connack(std::uint8_t code = 0) {
@@ -68,32 +62,14 @@ Packet connack(std::uint8_t code = 0) {
     return p;
 }
 
-Packet publish(std::uint8_t qos, std::uint16_t id, const std::string& topic, const std::string& payload) {
-    Packet p;
-    p.type = PacketType::Publish;
-    p.qos = qos;
-    if (qos > 0) p.packet_id = id;
-    p.topic = topic;
-    p.payload = payload;
-    p.payload_length = static_cast<std::uint32_t>(payload.size());
-    return p;
-}
-
-Packet simple(PacketType type, std::optional<std::uint16_t> id = std::nullopt) {
-    Packet p;
-    p.type = type;
-    p.packet_id = id;
-    return p;
-}
-
 Packet subscribe(std::uint16_t id, const std::vector<std::pair<std::string, std::uint8_t>>& filters) {
-    Packet p = simple(PacketType::Subscribe, id);
+    Packet p = test::simple_packet(PacketType::Subscribe, id);
     for (const auto& [filter, qos] : filters) p.subscriptions.push_back({filter, qos, false, false, 0, qos});
     return p;
 }
 
 Packet suback(std::uint16_t id, std::vector<std::uint8_t> codes) {
-    Packet p = simple(PacketType::Suback, id);
+    Packet p = test::simple_packet(PacketType::Suback, id);
     p.reason_codes = std::move(codes);
     return p;
 }
@@ -101,12 +77,9 @@ Packet suback(std::uint16_t id, std::vector<std::uint8_t> codes) {
 // The packet as mqscan decodes it from the encoder's bytes.
 Packet decoded(const Packet& original, Version v) {
     const std::string frame = encode_packet(original, v);
-    ByteReader reader(Bytes(reinterpret_cast<const std::uint8_t*>(frame.data()), frame.size()));
-    reader.skip(1);
-    const auto length = read_varint(reader);
-    REQUIRE(length == reader.remaining());
-    const ParsedPacket parsed =
-        parse_packet(static_cast<std::uint8_t>(frame[0]), reader.rest(), v, 1024);
+    const auto split = test::split_frame(frame);
+    REQUIRE(split.has_value());
+    const ParsedPacket parsed = parse_packet(split->first_byte, split->body, v, 1024);
     REQUIRE(parsed.issues.empty());
     return parsed.packet;
 }
@@ -127,11 +100,11 @@ TEST_CASE("A 3.1.1 publisher at QoS 1: connection, PUBLISH, PUBACK, DISCONNECT",
           Lines{"1700000000: New client connected from 127.0.0.1:40000 as pub311 (p2, c1, k60).",
                 "1700000000: No will message specified.",
                 "1700000000: Sending CONNACK to pub311 (0, 0)"});
-    CHECK(c.from_client(publish(1, 1, "ciel", "hello"), kStart + 1) ==
+    CHECK(c.from_client(test::publish_packet(1, 1, "ciel", "hello"), kStart + 1) ==
           Lines{"1700000001: Received PUBLISH from pub311 (d0, q1, r0, m1, 'ciel', ... (5 bytes))"});
-    CHECK(c.to_client(simple(PacketType::Puback, 1), kStart + 1) ==
+    CHECK(c.to_client(test::simple_packet(PacketType::Puback, 1), kStart + 1) ==
           Lines{"1700000001: Sending PUBACK to pub311 (m1, rc0)"});
-    CHECK(c.from_client(simple(PacketType::Disconnect), kStart + 2) ==
+    CHECK(c.from_client(test::simple_packet(PacketType::Disconnect), kStart + 2) ==
           Lines{"1700000002: Received DISCONNECT from pub311", "1700000002: Client pub311 disconnected."});
     CHECK(c.client_closes(kStart + 2).empty());
 }
@@ -186,7 +159,7 @@ TEST_CASE("A refused client is named by its address, then closed as <unknown>", 
     CHECK(v311.to_client(connack(5)) ==
           Lines{"1700000000: Sending CONNACK to 127.0.0.1 (0, 5)",
                 "1700000000: Client <unknown> disconnected, not authorised."});
-    CHECK(v311.from_client(publish(0, 0, "late", "x")).empty());
+    CHECK(v311.from_client(test::publish_packet(0, 0, "late", "x")).empty());
     CHECK(v311.client_closes(kStart).empty());
 
     Conversation v5(Version::V5);
@@ -199,8 +172,8 @@ TEST_CASE("A refused client is named by its address, then closed as <unknown>", 
 TEST_CASE("A connection whose CONNECT was not captured", "[mosquitto]") {
     Conversation c(Version::V311, 3);
     c.connection.syn_seen = false;
-    CHECK(c.from_client(simple(PacketType::Pingreq)) == Lines{"1700000000: Received PINGREQ from <unknown client #3>"});
-    CHECK(c.to_client(simple(PacketType::Pingresp)) == Lines{"1700000000: Sending PINGRESP to <unknown client #3>"});
+    CHECK(c.from_client(test::simple_packet(PacketType::Pingreq)) == Lines{"1700000000: Received PINGREQ from <unknown client #3>"});
+    CHECK(c.to_client(test::simple_packet(PacketType::Pingresp)) == Lines{"1700000000: Sending PINGRESP to <unknown client #3>"});
     CHECK(c.to_client(connack()) == Lines{"1700000000: Sending CONNACK to <unknown client #3> (0, 0)"});
 }
 
@@ -230,33 +203,33 @@ TEST_CASE("A SUBSCRIBE whose SUBACK was not captured says only what the broker r
 TEST_CASE("UNSUBSCRIBE, UNSUBACK and the ping", "[mosquitto]") {
     Conversation c(Version::V5);
     open(c, "unsub5");
-    Packet unsubscribe = simple(PacketType::Unsubscribe, 2);
+    Packet unsubscribe = test::simple_packet(PacketType::Unsubscribe, 2);
     unsubscribe.unsubscribe_filters = {"x/y", "z"};
     CHECK(c.from_client(unsubscribe) ==
           Lines{"1700000000: Received UNSUBSCRIBE from unsub5", "1700000000: \tx/y", "1700000000: unsub5 x/y",
                 "1700000000: \tz", "1700000000: unsub5 z"});
-    CHECK(c.to_client(simple(PacketType::Unsuback, 2)) == Lines{"1700000000: Sending UNSUBACK to unsub5"});
-    CHECK(c.from_client(simple(PacketType::Pingreq)) == Lines{"1700000000: Received PINGREQ from unsub5"});
-    CHECK(c.to_client(simple(PacketType::Pingresp)) == Lines{"1700000000: Sending PINGRESP to unsub5"});
+    CHECK(c.to_client(test::simple_packet(PacketType::Unsuback, 2)) == Lines{"1700000000: Sending UNSUBACK to unsub5"});
+    CHECK(c.from_client(test::simple_packet(PacketType::Pingreq)) == Lines{"1700000000: Received PINGREQ from unsub5"});
+    CHECK(c.to_client(test::simple_packet(PacketType::Pingresp)) == Lines{"1700000000: Sending PINGRESP to unsub5"});
 }
 
 TEST_CASE("QoS 2 both ways: each acknowledgement's own format", "[mosquitto]") {
     Conversation c;
     open(c, "q2");
-    Packet in = publish(2, 1, "ciel", "bonjour");
+    Packet in = test::publish_packet(2, 1, "ciel", "bonjour");
     in.retain = true;
     CHECK(c.from_client(in) ==
           Lines{"1700000000: Received PUBLISH from q2 (d0, q2, r1, m1, 'ciel', ... (7 bytes))"});
-    CHECK(c.to_client(simple(PacketType::Pubrec, 1)) == Lines{"1700000000: Sending PUBREC to q2 (m1, rc0)"});
-    CHECK(c.from_client(simple(PacketType::Pubrel, 1)) == Lines{"1700000000: Received PUBREL from q2 (Mid: 1)"});
-    CHECK(c.to_client(simple(PacketType::Pubcomp, 1)) == Lines{"1700000000: Sending PUBCOMP to q2 (m1)"});
+    CHECK(c.to_client(test::simple_packet(PacketType::Pubrec, 1)) == Lines{"1700000000: Sending PUBREC to q2 (m1, rc0)"});
+    CHECK(c.from_client(test::simple_packet(PacketType::Pubrel, 1)) == Lines{"1700000000: Received PUBREL from q2 (Mid: 1)"});
+    CHECK(c.to_client(test::simple_packet(PacketType::Pubcomp, 1)) == Lines{"1700000000: Sending PUBCOMP to q2 (m1)"});
 
-    Packet out = publish(2, 2, "ciel", "bonjour");
+    Packet out = test::publish_packet(2, 2, "ciel", "bonjour");
     out.dup = true;
     CHECK(c.to_client(out) == Lines{"1700000000: Sending PUBLISH to q2 (d1, q2, r0, m2, 'ciel', ... (7 bytes))"});
-    CHECK(c.from_client(simple(PacketType::Pubrec, 2)) == Lines{"1700000000: Received PUBREC from q2 (Mid: 2)"});
-    CHECK(c.to_client(simple(PacketType::Pubrel, 2)) == Lines{"1700000000: Sending PUBREL to q2 (m2)"});
-    Packet pubcomp = simple(PacketType::Pubcomp, 2);
+    CHECK(c.from_client(test::simple_packet(PacketType::Pubrec, 2)) == Lines{"1700000000: Received PUBREC from q2 (Mid: 2)"});
+    CHECK(c.to_client(test::simple_packet(PacketType::Pubrel, 2)) == Lines{"1700000000: Sending PUBREL to q2 (m2)"});
+    Packet pubcomp = test::simple_packet(PacketType::Pubcomp, 2);
     pubcomp.reason_code = 0x92;
     CHECK(c.from_client(pubcomp) == Lines{"1700000000: Received PUBCOMP from q2 (Mid: 2, RC:146)"});
 }
@@ -264,7 +237,7 @@ TEST_CASE("QoS 2 both ways: each acknowledgement's own format", "[mosquitto]") {
 TEST_CASE("PUBLISH lines give the topic an alias stands for and the whole payload length", "[mosquitto]") {
     Conversation c(Version::V5);
     open(c, "alias5");
-    Packet p = publish(0, 0, "", "");
+    Packet p = test::publish_packet(0, 0, "", "");
     p.alias_topic = "maison/salon";
     p.payload = "first bytes only";
     p.payload_length = 100'000;
@@ -275,7 +248,7 @@ TEST_CASE("PUBLISH lines give the topic an alias stands for and the whole payloa
 TEST_CASE("A line is cut at 999 bytes, as mosquitto's buffer cuts it", "[mosquitto]") {
     Conversation c;
     open(c, "long");
-    const Lines lines = c.from_client(publish(0, 0, std::string(2000, 't'), "x"));
+    const Lines lines = c.from_client(test::publish_packet(0, 0, std::string(2000, 't'), "x"));
     REQUIRE(lines.size() == 1);
     CHECK(lines[0].size() == 999);
     CHECK(lines[0].rfind("1700000000: Received PUBLISH from long (d0, q0, r0, m0, 'ttt", 0) == 0);
@@ -290,8 +263,8 @@ TEST_CASE("The end of a connection", "[mosquitto]") {
     SECTION("the broker sent a 5.0 DISCONNECT: it wrote no line for it, and reads no more") {
         Conversation c(Version::V5);
         open(c, "kicked");
-        CHECK(c.to_client(simple(PacketType::Disconnect)).empty());
-        CHECK(c.from_client(simple(PacketType::Pingreq)).empty());
+        CHECK(c.to_client(test::simple_packet(PacketType::Disconnect)).empty());
+        CHECK(c.from_client(test::simple_packet(PacketType::Pingreq)).empty());
         CHECK(c.client_closes(kStart + 1).empty());
     }
     SECTION("still open when the capture ends") {
@@ -304,7 +277,7 @@ TEST_CASE("The end of a connection", "[mosquitto]") {
 TEST_CASE("A malformed client packet ends the client", "[mosquitto]") {
     Conversation c;
     open(c, "broken");
-    CHECK(c.from_client(publish(1, 1, "ciel", ""), kStart, true) ==
+    CHECK(c.from_client(test::publish_packet(1, 1, "ciel", ""), kStart, true) ==
           Lines{"1700000000: Client broken disconnected due to malformed packet."});
     CHECK(c.client_closes(kStart).empty());
 }
@@ -312,7 +285,7 @@ TEST_CASE("A malformed client packet ends the client", "[mosquitto]") {
 TEST_CASE("AUTH lines give the reason code and the method", "[mosquitto]") {
     Conversation c(Version::V5);
     open(c, "scram");
-    Packet auth = simple(PacketType::Auth);
+    Packet auth = test::simple_packet(PacketType::Auth);
     auth.reason_code = 0x18;
     auth.properties.push_back({0x15, PropertyKind::Utf8, 0, "SCRAM-SHA-1", {}});
     CHECK(c.from_client(auth) == Lines{"1700000000: Received AUTH from scram (rc24, SCRAM-SHA-1)"});
@@ -329,18 +302,18 @@ TEST_CASE("Pipelined packets: each one's lines just before its answer, as the br
           "[mosquitto]") {
     Conversation c(Version::V5);
     open(c, "unsub5");
-    Packet first = simple(PacketType::Unsubscribe, 2);
+    Packet first = test::simple_packet(PacketType::Unsubscribe, 2);
     first.unsubscribe_filters = {"x/y"};
-    Packet second = simple(PacketType::Unsubscribe, 3);
+    Packet second = test::simple_packet(PacketType::Unsubscribe, 3);
     second.unsubscribe_filters = {"z"};
     CHECK(c.from_client(first) ==
           Lines{"1700000000: Received UNSUBSCRIBE from unsub5", "1700000000: \tx/y", "1700000000: unsub5 x/y"});
     CHECK(c.from_client(second).empty());
-    CHECK(c.from_client(simple(PacketType::Disconnect)).empty());
-    CHECK(c.to_client(simple(PacketType::Unsuback, 2)) ==
+    CHECK(c.from_client(test::simple_packet(PacketType::Disconnect)).empty());
+    CHECK(c.to_client(test::simple_packet(PacketType::Unsuback, 2)) ==
           Lines{"1700000000: Sending UNSUBACK to unsub5", "1700000000: Received UNSUBSCRIBE from unsub5",
                 "1700000000: \tz", "1700000000: unsub5 z"});
-    CHECK(c.to_client(simple(PacketType::Unsuback, 3)) ==
+    CHECK(c.to_client(test::simple_packet(PacketType::Unsuback, 3)) ==
           Lines{"1700000000: Sending UNSUBACK to unsub5", "1700000000: Received DISCONNECT from unsub5",
                 "1700000000: Client unsub5 disconnected."});
 }
@@ -348,19 +321,19 @@ TEST_CASE("Pipelined packets: each one's lines just before its answer, as the br
 TEST_CASE("A packet the broker sends on its own does not wait for a pending answer", "[mosquitto]") {
     Conversation c;
     open(c, "busy");
-    CHECK(c.from_client(publish(1, 7, "ciel", "hello")) ==
+    CHECK(c.from_client(test::publish_packet(1, 7, "ciel", "hello")) ==
           Lines{"1700000000: Received PUBLISH from busy (d0, q1, r0, m7, 'ciel', ... (5 bytes))"});
-    CHECK(c.to_client(publish(0, 0, "ciel", "hello")) ==
+    CHECK(c.to_client(test::publish_packet(0, 0, "ciel", "hello")) ==
           Lines{"1700000000: Sending PUBLISH to busy (d0, q0, r0, m0, 'ciel', ... (5 bytes))"});
-    CHECK(c.from_client(simple(PacketType::Pingreq)).empty());
-    CHECK(c.to_client(simple(PacketType::Puback, 7)) ==
+    CHECK(c.from_client(test::simple_packet(PacketType::Pingreq)).empty());
+    CHECK(c.to_client(test::simple_packet(PacketType::Puback, 7)) ==
           Lines{"1700000000: Sending PUBACK to busy (m7, rc0)", "1700000000: Received PINGREQ from busy"});
 }
 
 TEST_CASE("Packets sent before the CONNACK wait for it, and are dropped with a refusal", "[mosquitto]") {
     Conversation accepted;
     accepted.from_client(connect("eager"));
-    CHECK(accepted.from_client(publish(0, 0, "ciel", "early")).empty());
+    CHECK(accepted.from_client(test::publish_packet(0, 0, "ciel", "early")).empty());
     CHECK(accepted.to_client(connack()) ==
           Lines{"1700000000: New client connected from 127.0.0.1:40000 as eager (p2, c1, k60).",
                 "1700000000: No will message specified.", "1700000000: Sending CONNACK to eager (0, 0)",
@@ -368,7 +341,7 @@ TEST_CASE("Packets sent before the CONNACK wait for it, and are dropped with a r
 
     Conversation refused;
     refused.from_client(connect("eager"));
-    refused.from_client(publish(0, 0, "ciel", "early"));
+    refused.from_client(test::publish_packet(0, 0, "ciel", "early"));
     CHECK(refused.to_client(connack(4)) ==
           Lines{"1700000000: Sending CONNACK to 127.0.0.1 (0, 4)",
                 "1700000000: Client <unknown> disconnected, not authorised."});
@@ -380,7 +353,7 @@ TEST_CASE("Answers missing from the capture hold back at most 64 packets", "[mos
     open(c, "one-way");
     Lines lines;
     for (std::uint16_t id = 1; id <= 70; ++id) {
-        const Lines more = c.from_client(publish(1, id, "ciel", "x"));
+        const Lines more = c.from_client(test::publish_packet(1, id, "ciel", "x"));
         lines.insert(lines.end(), more.begin(), more.end());
     }
     REQUIRE(lines.size() == 7);

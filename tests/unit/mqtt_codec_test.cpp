@@ -7,6 +7,7 @@
 
 #include "mqtt/codec.hpp"
 #include "mqtt/varint.hpp"
+#include "mqtt_packets.hpp"
 
 using namespace mqscan;
 using namespace mqscan::mqtt;
@@ -274,15 +275,12 @@ TEST_CASE("Encoding then parsing gives the same packet", "[mqtt][codec]") {
 
     const Packet original = GENERATE_COPY(publish, connect);
     const std::string frame = encode_packet(original, Version::V5);
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(frame.data());
-    ByteReader reader(Bytes(bytes, frame.size()));
-    reader.skip(1);
-    const auto length = read_varint(reader);
-    REQUIRE(length == reader.remaining());
-    ParsedPacket parsed = parse_packet(bytes[0], reader.rest(), Version::V5, 1024);
+    const auto split = test::split_frame(frame);
+    REQUIRE(split.has_value());
+    ParsedPacket parsed = parse_packet(split->first_byte, split->body, Version::V5, 1024);
     CHECK(parsed.issues.empty());
     Packet expected = original;
     expected.flags = parsed.packet.flags;
-    expected.remaining_length = *length;
+    expected.remaining_length = split->remaining_length;
     CHECK(parsed.packet == expected);
 }

@@ -7,9 +7,11 @@
 
 #include "mqtt/codec.hpp"
 #include "mqtt/mqtt_dissector.hpp"
+#include "mqtt_packets.hpp"
 
 using namespace mqscan;
 using namespace mqscan::mqtt;
+using namespace mqscan::test;
 
 namespace {
 
@@ -47,39 +49,6 @@ struct Harness {
     std::optional<MqttDissector> dissector;
 };
 
-Packet connect_packet(Version v, const std::string& client_id) {
-    Packet p;
-    p.type = PacketType::Connect;
-    p.protocol_name = v == Version::V31 ? "MQIsdp" : "MQTT";
-    p.protocol_level = static_cast<std::uint8_t>(v);
-    p.connect_flags = 0x02;
-    p.keepalive = 60;
-    p.client_id = client_id;
-    return p;
-}
-
-Packet publish_packet(std::uint8_t qos, std::uint16_t id, const std::string& topic,
-                      const std::string& payload) {
-    Packet p;
-    p.type = PacketType::Publish;
-    p.qos = qos;
-    if (qos > 0) p.packet_id = id;
-    p.topic = topic;
-    p.payload = payload;
-    return p;
-}
-
-Packet simple(PacketType type, std::optional<std::uint16_t> id = std::nullopt) {
-    Packet p;
-    p.type = type;
-    p.packet_id = id;
-    return p;
-}
-
-Bytes bytes_of(const std::string& s) {
-    return Bytes(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
-
 // A client stream of a QoS 0/1/2 session, including a large PUBLISH.
 std::string client_stream(Version v) {
     std::string s;
@@ -87,9 +56,9 @@ std::string client_stream(Version v) {
     s += encode_packet(publish_packet(0, 0, "ciel", "hello"), v);
     s += encode_packet(publish_packet(1, 1, "ciel", "q1"), v);
     s += encode_packet(publish_packet(2, 2, "maison/salon/temperature", std::string(300, 't')), v);
-    s += encode_packet(simple(PacketType::Pubrel, 2), v);
-    s += encode_packet(simple(PacketType::Pingreq), v);
-    s += encode_packet(simple(PacketType::Disconnect), v);
+    s += encode_packet(simple_packet(PacketType::Pubrel, 2), v);
+    s += encode_packet(simple_packet(PacketType::Pingreq), v);
+    s += encode_packet(simple_packet(PacketType::Disconnect), v);
     return s;
 }
 
@@ -162,7 +131,7 @@ TEST_CASE("After a gap of unknown content, decoding resumes at a plausible packe
     d.gap(Direction::ToServer, 20, {});  // the gap swallowed the start of `big`
     d.feed(Direction::ToServer,
            bytes_of(big.substr(20) + encode_packet(publish_packet(1, 9, "ciel", "ok"), v) +
-                    encode_packet(simple(PacketType::Pingreq), v)),
+                    encode_packet(simple_packet(PacketType::Pingreq), v)),
            {});
     d.end({});
     REQUIRE(h.log.lines.size() == 3);
@@ -189,7 +158,7 @@ TEST_CASE("A packet over the limit is reported and skipped, not buffered", "[mqt
 TEST_CASE("Without a CONNECT the version is guessed and the gap is named", "[mqtt][stream]") {
     Harness h(RoleSource::Port);
     MqttDissector& d = h.make();
-    Packet connack = simple(PacketType::Connack);
+    Packet connack = simple_packet(PacketType::Connack);
     connack.reason_code = 0;
     connack.properties = {Property{34, PropertyKind::TwoByte, 10, {}, {}}};
     d.feed(Direction::ToClient, bytes_of(encode_packet(connack, Version::V5)), {});
@@ -204,7 +173,7 @@ TEST_CASE("The CONNECT's version applies to both directions", "[mqtt][stream]") 
     Harness h;
     MqttDissector& d = h.make();
     d.feed(Direction::ToServer, bytes_of(encode_packet(connect_packet(Version::V5, "x"), Version::V5)), {});
-    Packet puback = simple(PacketType::Puback, 1);
+    Packet puback = simple_packet(PacketType::Puback, 1);
     puback.reason_code = 0x10;  // no matching subscribers
     d.feed(Direction::ToClient, bytes_of(encode_packet(puback, Version::V5)), {});
     CHECK(d.connect_seen());
@@ -236,7 +205,7 @@ TEST_CASE("Topic aliases resolve per direction", "[mqtt][stream]") {
 TEST_CASE("Packets sent the wrong way are named when the roles are known", "[mqtt][stream]") {
     Harness h;
     MqttDissector& d = h.make();
-    d.feed(Direction::ToClient, bytes_of(encode_packet(simple(PacketType::Pingreq), Version::V311)), {});
+    d.feed(Direction::ToClient, bytes_of(encode_packet(simple_packet(PacketType::Pingreq), Version::V311)), {});
     CHECK(h.raised(AnomalyId::MqttWrongDirection));
 }
 
