@@ -152,7 +152,7 @@ private:
         if (p_.qos > 0 && !packet_id()) return false;
         if (!properties(context_of(PacketType::Publish), p_.properties)) return false;
         const bool has_alias = std::any_of(p_.properties.begin(), p_.properties.end(),
-                                           [](const Property& q) { return q.id == 35; });
+                                           [](const Property& q) { return q.id == kTopicAliasProperty; });
         if (p_.topic.empty() && !has_alias) fields_.issue(AnomalyId::MqttTopicEmpty);
         const Bytes payload = fields_.raw().rest();
         p_.payload_length = static_cast<std::uint32_t>(payload.size());

@@ -53,6 +53,7 @@ std::size_t MqttFramer::feed_in_sync(Bytes data, FrameHandler& handler) {
 std::size_t MqttFramer::start_frame(Bytes data, FrameHandler& handler) {
     const Header h = read_header(data);
     if (h.state == Header::State::Invalid) {
+        handler.on_invalid_length(data[0]);
         lose_sync();
         return 0;
     }
@@ -79,6 +80,7 @@ std::size_t MqttFramer::continue_frame(Bytes data, FrameHandler& handler) {
     }
     if (h.state == Header::State::NeedMore) return used;
     if (h.state == Header::State::Invalid) {
+        handler.on_invalid_length(buffer_[0]);
         lose_sync();
         return used;
     }
@@ -100,45 +102,54 @@ std::size_t MqttFramer::continue_frame(Bytes data, FrameHandler& handler) {
     return used;
 }
 
-void MqttFramer::lose_sync() { in_sync_ = false; }
+void MqttFramer::lose_sync() {
+    in_sync_ = false;
+    parse_budget_ = kResyncParseBudget;
+}
 
 void MqttFramer::scan_for_boundary(FrameHandler& handler, bool final) {
     std::size_t at = 0;
     for (; at < buffer_.size(); ++at) {
         bool need_more = false;
-        if (candidate_at(at, handler, need_more)) {
+        if (candidate_at(at, handler, final, need_more)) {
             buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(at));
             handler.on_skipped(resync_skipped_ + at, true);
             resync_skipped_ = 0;
             in_sync_ = true;
             return;
         }
-        if (need_more && !final) break;
+        if (need_more) break;
     }
-    // Bytes before `at` cannot start a packet; keep at most a packet's worth to search.
-    const std::size_t window = std::size_t{max_packet_} + 5;
-    if (buffer_.size() - at > window) at = buffer_.size() - window;
+    // Bytes before `at` cannot start a packet; what is left is shorter than a candidate.
     resync_skipped_ += at;
     buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(at));
 }
 
-// A plausible packet starts at `at`: a type, a minimal length within the
-// limit, a body the handler accepts, and a plausible type after it.
-bool MqttFramer::candidate_at(std::size_t at, FrameHandler& handler, bool& need_more) const {
-    const Bytes rest = Bytes(buffer_).subspan(at);
-    if ((rest[0] >> 4) == 0) return false;
-    const Header h = read_header(rest);
+// A plausible packet starts at `at`: a type, a minimal length of at most
+// kMaxResyncPacket, and a body the handler accepts. Once the parse budget is
+// spent, a plausible type right after it stands in for the body check. A
+// candidate is judged once, when its bytes are all there, and only on bytes
+// that do not depend on where the stream was cut into chunks.
+bool MqttFramer::candidate_at(std::size_t at, FrameHandler& handler, bool final, bool& need_more) {
+    ByteReader rest(Bytes(buffer_).subspan(at));
+    const std::uint8_t first = *rest.peek_u8();
+    if ((first >> 4) == 0) return false;
+    const Header h = read_header(rest.rest());
     if (h.state == Header::State::NeedMore) {
-        need_more = true;
+        need_more = !final;
         return false;
     }
-    if (h.state == Header::State::Invalid || h.overlong || h.remaining > max_packet_) return false;
-    if (rest.size() < h.total()) {
-        need_more = true;
-        return false;
+    if (h.state == Header::State::Invalid || h.overlong || h.remaining > kMaxResyncPacket) return false;
+    const auto total = static_cast<std::size_t>(h.total());
+    const bool checks_body = parse_budget_ >= h.remaining;
+    const std::size_t needed = checks_body ? total : total + 1;
+    if (rest.remaining() < needed) {
+        need_more = !final;
+        return final && !checks_body && rest.remaining() == total;
     }
-    if (!handler.plausible(rest[0], rest.subspan(h.length, h.remaining))) return false;
-    return rest.size() == h.total() || (rest[static_cast<std::size_t>(h.total())] >> 4) != 0;
+    if (!checks_body) return (*rest.peek_u8(total) >> 4) != 0;
+    parse_budget_ -= h.remaining;
+    return handler.plausible(first, rest.rest().subspan(h.length, h.remaining));
 }
 
 void MqttFramer::gap(std::uint64_t bytes, FrameHandler& handler) {

@@ -1,12 +1,11 @@
 #include "mqtt/mqtt_dissector.hpp"
+#include "mqtt/properties.hpp"
 
 #include <algorithm>
 #include <fmt/core.h>
 
 namespace mqscan::mqtt {
 namespace {
-
-constexpr std::uint8_t kTopicAliasProperty = 35;
 
 // Issues that say "this is not how this version encodes this packet".
 bool clean(const ParsedPacket& p) { return !p.malformed && p.issues.empty(); }
@@ -42,6 +41,10 @@ public:
     }
     void on_incomplete(std::uint8_t first_byte, std::uint32_t length) override {
         d_.report(AnomalyId::MqttPacketIncomplete, at_, describe_packet(first_byte, length));
+    }
+    void on_invalid_length(std::uint8_t first_byte) override {
+        d_.report(AnomalyId::MqttRemainingLengthTooLong, at_,
+                  fmt::format("{} {}", to_string(static_cast<PacketType>(first_byte >> 4)), to_string(dir_)));
     }
     void on_skipped(std::uint64_t bytes, bool resumed) override {
         d_.report(AnomalyId::MqttResync, at_,
@@ -131,7 +134,8 @@ void MqttDissector::on_packet(Direction dir, std::uint8_t first_byte, Bytes body
         report(issue.id, at, fmt::format("{}: {}", to_string(type), issue.detail));
     check_direction(dir, type, at);
     if (version_ == Version::V5 && type == PacketType::Publish) resolve_topic_alias(dir, parsed.packet, at);
-    sink_.on_mqtt_packet(MqttPacketEvent{connection_, dir, at, version_, parsed.packet, parsed.malformed});
+    sink_.on_mqtt_packet(
+        MqttPacketEvent{connection_, dir, at, version_, connect_seen_, parsed.packet, parsed.malformed});
 }
 
 void MqttDissector::check_direction(Direction dir, PacketType type, FrameRef at) {

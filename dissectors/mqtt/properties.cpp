@@ -1,7 +1,7 @@
 #include "mqtt/properties.hpp"
 
-#include <algorithm>
 #include <array>
+#include <bitset>
 #include <fmt/core.h>
 
 #include "mqtt/varint.hpp"
@@ -107,7 +107,7 @@ bool parse_properties(FieldReader& fields, PropertyContext context, std::vector<
         return false;
     }
     FieldReader props(*block, fields.issues());
-    std::uint32_t seen = 0;  // bit per identifier < 32; the others are checked in `out`
+    std::bitset<256> seen;
     while (props.remaining() > 0) {
         std::uint32_t id = 0;
         if (!props.varint(id, "property identifier")) return false;
@@ -121,11 +121,9 @@ bool parse_properties(FieldReader& fields, PropertyContext context, std::vector<
         p.kind = info->kind;
         if (!read_value(props, *info, p)) return false;
         if ((info->allowed & context) == 0) props.issue(AnomalyId::MqttPropertyNotAllowed, info->name.data());
-        const bool repeated = info->id < 32 ? (seen >> info->id) & 1u
-                                            : std::any_of(out.begin(), out.end(),
-                                                          [&](const Property& q) { return q.id == info->id; });
-        if (repeated && !info->repeatable) props.issue(AnomalyId::MqttPropertyDuplicate, info->name.data());
-        if (info->id < 32) seen |= 1u << info->id;
+        if (seen[info->id] && !info->repeatable)
+            props.issue(AnomalyId::MqttPropertyDuplicate, info->name.data());
+        seen[info->id] = true;
         out.push_back(std::move(p));
     }
     return true;

@@ -16,6 +16,8 @@ using PropertyContext = std::uint32_t;
 constexpr PropertyContext context_of(PacketType type) { return 1u << static_cast<int>(type); }
 inline constexpr PropertyContext kWillContext = 1u << 16;
 
+inline constexpr std::uint8_t kTopicAliasProperty = 35;
+
 struct PropertyInfo {
     std::uint8_t id;
     std::string_view name;  // snake_case, as reports print it

@@ -15,8 +15,7 @@ namespace mqscan {
     X(IpOther, "ip_not_tcp")                  \
     X(IpFragment, "ip_fragment")              \
     X(Malformed, "malformed")                 \
-    X(Truncated, "truncated")                 \
-    X(UnsupportedLink, "unsupported_link")
+    X(Truncated, "truncated")
 
 #define MQSCAN_SEGMENT_COUNTERS(X)            \
     X(Delivered, "delivered")                 \

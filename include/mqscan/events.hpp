@@ -12,6 +12,7 @@ struct MqttPacketEvent {
     Direction dir;
     FrameRef at;  // the frame that completed the packet
     mqtt::Version version;
+    bool version_from_connect;  // else the version is a guess
     const mqtt::Packet& packet;
     bool malformed;  // fields after the damage are missing
 };
@@ -19,6 +20,8 @@ struct MqttPacketEvent {
 class EventSink {
 public:
     virtual ~EventSink() = default;
+    // The connection is decoded as MQTT from now on (it may carry no packet).
+    virtual void on_mqtt_connection(const ConnectionSummary& /*connection*/) {}
     virtual void on_mqtt_packet(const MqttPacketEvent& event) = 0;
 };
 

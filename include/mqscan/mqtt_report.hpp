@@ -16,13 +16,15 @@ struct MqttPacketRecord {
     Direction dir = Direction::ToServer;
     mqtt::Packet packet;
     bool malformed = false;
+    bool trimmed = false;  // long strings or lists were shortened for the listing
 };
 
 // What a report says about the MQTT of one connection.
 struct MqttConnectionReport {
     std::uint64_t connection = 0;
     mqtt::Version version = mqtt::Version::Unknown;
-    std::optional<mqtt::Packet> connect;  // the first CONNECT, when captured
+    bool version_from_connect = false;
+    std::optional<mqtt::Packet> connect;  // the first well-formed CONNECT, when captured
     std::vector<MqttPacketRecord> packets;  // within MqttSettings::max_packets_listed
     std::uint64_t packet_count = 0;         // every packet, listed or not
 };

@@ -13,9 +13,6 @@ struct Timestamp {
     std::int64_t ns = 0;
 
     static constexpr Timestamp from_seconds(std::int64_t s) { return {s * 1'000'000'000}; }
-    [[nodiscard]] constexpr double seconds_since(Timestamp earlier) const {
-        return static_cast<double>(ns - earlier.ns) / 1e9;
-    }
     auto operator<=>(const Timestamp&) const = default;
 };
 

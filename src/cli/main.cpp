@@ -43,6 +43,9 @@ void add_capture_options(CLI::App& command, Options& o) {
 void apply(Options& o) {
     auto& mqtt = o.settings.mqtt;
     mqtt.ports.insert(mqtt.ports.end(), o.mqtt_ports.begin(), o.mqtt_ports.end());
+    // They are servers too when a connection's roles must be guessed.
+    auto& servers = o.settings.server_ports;
+    servers.insert(servers.end(), o.mqtt_ports.begin(), o.mqtt_ports.end());
     mqtt.default_version = o.mqtt_version == "3.1"   ? mqscan::mqtt::Version::V31
                            : o.mqtt_version == "5.0" ? mqscan::mqtt::Version::V5
                                                      : mqscan::mqtt::Version::V311;

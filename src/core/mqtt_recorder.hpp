@@ -8,12 +8,14 @@
 namespace mqscan {
 
 // Keeps what the report lists of each connection's MQTT: the connections the
-// report lists (ids below `max_connections`), and packets up to a total.
+// report lists (ids below `max_connections`), and packets up to a count and a
+// memory budget, each with its long strings and lists shortened to `field_cap`.
 class MqttRecorder final : public EventSink {
 public:
-    MqttRecorder(std::size_t max_connections, std::size_t max_packets_listed)
-        : max_connections_(max_connections), max_listed_(max_packets_listed) {}
+    MqttRecorder(std::size_t max_connections, std::size_t max_packets_listed, std::size_t field_cap)
+        : max_connections_(max_connections), max_listed_(max_packets_listed), field_cap_(field_cap) {}
 
+    void on_mqtt_connection(const ConnectionSummary& connection) override;
     void on_mqtt_packet(const MqttPacketEvent& event) override;
 
     // The connections in id order, and how many packets were not listed.
@@ -22,8 +24,15 @@ public:
     [[nodiscard]] std::uint64_t total() const { return total_; }
 
 private:
+    static constexpr std::size_t kListingBudget = 32 * 1024 * 1024;
+
+    // A copy fit for the listing, and what it costs in memory.
+    mqtt::Packet listed_copy(const mqtt::Packet& packet, bool& trimmed, std::size_t& cost) const;
+
     std::size_t max_connections_;
     std::size_t max_listed_;
+    std::size_t field_cap_;
+    std::size_t listing_bytes_ = 0;
     std::size_t listed_ = 0;
     std::uint64_t unlisted_ = 0;
     std::uint64_t total_ = 0;
@@ -34,6 +43,10 @@ private:
 class EventFanout final : public EventSink {
 public:
     EventFanout(EventSink& first, EventSink* second) : first_(first), second_(second) {}
+    void on_mqtt_connection(const ConnectionSummary& connection) override {
+        first_.on_mqtt_connection(connection);
+        if (second_ != nullptr) second_->on_mqtt_connection(connection);
+    }
     void on_mqtt_packet(const MqttPacketEvent& event) override {
         first_.on_mqtt_packet(event);
         if (second_ != nullptr) second_->on_mqtt_packet(event);

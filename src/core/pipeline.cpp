@@ -3,7 +3,8 @@
 namespace mqscan {
 
 Pipeline::Pipeline(LinkType link, const AnalysisSettings& settings, AnalysisHooks hooks)
-    : link_(link), report_(settings.limits), mqtt_recorder_(settings.limits.max_connections_listed, settings.mqtt.max_packets_listed),
+    : link_(link), report_(settings.limits), mqtt_recorder_(settings.limits.max_connections_listed, settings.mqtt.max_packets_listed,
+                     settings.mqtt.payload_cap),
       events_(mqtt_recorder_, hooks.events), sessions_(settings, report_, events_),
       streams_(sessions_, hooks.streams),
       tracker_(settings.limits, settings.server_ports, report_, &streams_) {}

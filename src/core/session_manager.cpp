@@ -43,6 +43,7 @@ void SessionManager::choose_dissector(Session& session, const ConnectionSummary&
     }
     if (probe == mqtt::ProbeResult::Yes || mqtt_port) {
         session.state = Session::State::Mqtt;
+        events_.on_mqtt_connection(connection);
         session.mqtt = std::make_unique<mqtt::MqttDissector>(
             settings_.mqtt, connection, events_,
             [this, id = connection.id](AnomalyId anomaly, std::uint64_t frame, std::string detail) {

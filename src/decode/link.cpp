@@ -115,7 +115,8 @@ void decode_packet(LinkType link, const RawFrame& frame, DecodedPacket& out) {
         case LinkType::Ipv6:
             return decode_ipv6(reader, ctx);
     }
-    out.klass = PacketClass::UnsupportedLink;
+    // analyze() refuses other link types before any frame is decoded.
+    out.klass = PacketClass::Malformed;
 }
 
 }  // namespace mqscan

@@ -64,7 +64,6 @@ ConnectionTracker::ConnectionTracker(const Limits& limits, std::vector<std::uint
 ConnectionTracker::~ConnectionTracker() = default;
 
 SegmentStatus ConnectionTracker::on_segment(const TcpSegment& segment, FrameRef at) {
-    retire_expired(at.time);
     Tracked& connection = find_or_create(segment, at);
     ConnectionSummary& summary = connection.summary;
     by_activity_.splice(by_activity_.end(), by_activity_, connection.activity);
@@ -84,6 +83,7 @@ SegmentStatus ConnectionTracker::on_segment(const TcpSegment& segment, FrameRef 
                                     segment.payload_length()));
     }
     if (segment.has(tcp_flags::Fin)) stats.fin = true;
+    if (segment.has(tcp_flags::Rst)) stats.rst = true;
     if (connection.ended) {
         return segment.payload_length() > 0 ? SegmentStatus::Ignored : SegmentStatus::NoPayload;
     }
@@ -91,7 +91,6 @@ SegmentStatus ConnectionTracker::on_segment(const TcpSegment& segment, FrameRef 
         // The streams go on: segments already in flight after a RST still
         // crossed the wire. The RST's own bytes are a diagnostic text [RFC 1122
         // 4.2.2.12], not stream data.
-        stats.rst = true;
         summary.end_reason = EndReason::Rst;
         return segment.payload_length() > 0 ? SegmentStatus::Ignored : SegmentStatus::NoPayload;
     }
@@ -105,6 +104,10 @@ SegmentStatus ConnectionTracker::on_segment(const TcpSegment& segment, FrameRef 
     input.peer_window_zero = peer_window.has_value() && *peer_window == 0;
     DirectionOutput output(*this, connection, dir, at);
     const SegmentOutcome outcome = connection.stream(dir).accept(input, output);
+    if (segment.has(tcp_flags::Ack)) {
+        DirectionOutput peer_output(*this, connection, opposite(dir), at);
+        connection.stream(opposite(dir)).acknowledged(segment.ack, peer_output);
+    }
     if (outcome.overlap_mismatch)
         report_.anomaly(AnomalyId::SegmentOverlapMismatch, summary.id, at.number,
                         std::string(to_string(dir)));
@@ -125,6 +128,13 @@ ConnectionTracker::Tracked& ConnectionTracker::find_or_create(const TcpSegment& 
     if (found == table_.end()) return create(key, segment, at);
 
     Tracked& existing = *found->second;
+    // Silence is measured on the connection's own clock, so that one frame with
+    // an odd timestamp elsewhere cannot end every connection.
+    const std::int64_t idle_limit = limits_.idle_timeout_seconds * 1'000'000'000;
+    if (at.time.ns - existing.summary.end.ns > idle_limit) {
+        retire(existing, existing.closed() ? std::nullopt : std::optional(EndReason::IdleTimeout));
+        return create(key, segment, at);
+    }
     const bool opening = segment.has(tcp_flags::Syn) && !segment.has(tcp_flags::Ack);
     if (!opening) return existing;
     const Direction dir =
@@ -230,16 +240,6 @@ void ConnectionTracker::retire(Tracked& connection, std::optional<EndReason> rea
     by_activity_.erase(connection.activity);
     const FlowKey key = connection.key;  // erase() destroys `connection`
     table_.erase(key);
-}
-
-void ConnectionTracker::retire_expired(Timestamp now) {
-    const std::int64_t limit = limits_.idle_timeout_seconds * 1'000'000'000;
-    while (!by_activity_.empty()) {
-        Tracked& oldest = *by_activity_.front();
-        if (now.ns - oldest.summary.end.ns <= limit) return;
-        // A closed connection keeps its own reason; an open one ends here.
-        retire(oldest, oldest.closed() ? std::nullopt : std::optional(EndReason::IdleTimeout));
-    }
 }
 
 void ConnectionTracker::finish() {

@@ -41,16 +41,15 @@ private:
     void assign_roles(ConnectionSummary& summary, const TcpSegment& segment) const;
     void end_streams(Tracked& connection, FrameRef at);
     void retire(Tracked& connection, std::optional<EndReason> reason);
-    void retire_expired(Timestamp now);
 
     const Limits& limits_;
     std::vector<std::uint16_t> server_ports_;
     ReportBuilder& report_;
     StreamConsumer* consumer_;
+    std::size_t pending_total_ = 0;  // before table_: the reassemblers update it as they go
     std::unordered_map<FlowKey, std::unique_ptr<Tracked>, FlowKeyHash> table_;
     std::list<Tracked*> by_activity_;  // least recently active first
     std::uint64_t next_id_ = 0;
-    std::size_t pending_total_ = 0;
 };
 
 }  // namespace mqscan

@@ -107,7 +107,7 @@ SegmentOutcome TcpReassembler::accept(const SegmentInput& segment, ReassemblyOut
         outcome.status = SegmentStatus::Delivered;
         return outcome;
     }
-    outcome.status = SegmentStatus::Buffered;
+    outcome.status = release_acknowledged(out) ? SegmentStatus::Delivered : SegmentStatus::Buffered;
     while (over_limits()) {
         declare_gap_to_first_chunk(out);
         outcome.status = SegmentStatus::GapForced;
@@ -202,6 +202,23 @@ void TcpReassembler::release(ReassemblyOutput& out) {
         }
         erase_chunk(it);
     }
+}
+
+void TcpReassembler::acknowledged(std::uint32_t ack, ReassemblyOutput& out) {
+    if (!started_) return;
+    const std::int64_t offset = offset_of(ack);
+    if (offset <= static_cast<std::int64_t>(acknowledged_)) return;
+    acknowledged_ = static_cast<std::uint64_t>(offset);
+    release_acknowledged(out);
+}
+
+bool TcpReassembler::release_acknowledged(ReassemblyOutput& out) {
+    bool released = false;
+    while (!pending_.empty() && pending_.begin()->first <= acknowledged_) {
+        declare_gap_to_first_chunk(out);
+        released = true;
+    }
+    return released;
 }
 
 void TcpReassembler::declare_gap_to_first_chunk(ReassemblyOutput& out) {

@@ -46,6 +46,9 @@ public:
     TcpReassembler& operator=(const TcpReassembler&) = delete;
 
     SegmentOutcome accept(const SegmentInput& in, ReassemblyOutput& out);
+    // The peer acknowledged this direction up to `ack`: a hole the peer has
+    // acknowledged past was received but not captured, so it becomes a gap now.
+    void acknowledged(std::uint32_t ack, ReassemblyOutput& out);
     // Stop waiting for missing bytes: what is buffered comes out, holes as gaps.
     void flush(ReassemblyOutput& out);
     // Frees the buffers of a stream that will see no more data.
@@ -90,6 +93,8 @@ private:
                       SegmentOutcome& outcome);
     void release(ReassemblyOutput& out);
     void declare_gap_to_first_chunk(ReassemblyOutput& out);
+    // Declares the holes before waiting data that the peer acknowledged; true if any.
+    bool release_acknowledged(ReassemblyOutput& out);
     [[nodiscard]] bool over_limits() const;
     void emit_data(Bytes bytes, ReassemblyOutput& out);
     void emit_gap(std::uint64_t bytes, ReassemblyOutput& out);
@@ -102,6 +107,7 @@ private:
     std::uint32_t isn_ = 0;
     std::uint32_t base_seq_ = 0;  // the sequence number of stream offset 0
     std::uint64_t next_ = 0;      // stream offset of the next byte to deliver
+    std::uint64_t acknowledged_ = 0;  // stream offset the peer acknowledged
     bool fin_known_ = false;
     std::uint64_t fin_offset_ = 0;
     std::map<std::uint64_t, Chunk> pending_;

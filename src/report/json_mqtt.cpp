@@ -35,7 +35,7 @@ public:
     void connection(const MqttConnectionReport& mqtt) {
         json_.begin_object();
         json_.field("version", mqtt::to_string(mqtt.version));
-        json_.field("version_source", mqtt.connect ? "connect" : "guessed");
+        json_.field("version_source", mqtt.version_from_connect ? "connect" : "guessed");
         if (mqtt.connect) session_fields(*mqtt.connect);
         json_.field("packet_count", mqtt.packet_count);
         json_.field("packets_unlisted", mqtt.packet_count - mqtt.packets.size());
@@ -96,6 +96,7 @@ private:
         json_.field("header_flags", static_cast<std::uint64_t>(p.flags));
         json_.field("length", static_cast<std::uint64_t>(p.remaining_length));
         if (record.malformed) json_.field("malformed", true);
+        if (record.trimmed) json_.field("fields_truncated", true);
         fields(p);
         json_.end_object();
     }

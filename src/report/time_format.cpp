@@ -27,8 +27,9 @@ int digits(TimePrecision precision) { return static_cast<int>(precision); }
 }  // namespace
 
 std::string epoch_seconds(Timestamp t, TimePrecision precision) {
-    const SplitTime s = split(t, precision);
-    return fmt::format("{}.{:0{}}", s.seconds, s.fraction, digits(precision));
+    // Sign and magnitude apart: -1.25 s is "-1.250000", not the floored "-2.750000".
+    const SplitTime s = split(Timestamp{t.ns < 0 ? -t.ns : t.ns}, precision);
+    return fmt::format("{}{}.{:0{}}", t.ns < 0 ? "-" : "", s.seconds, s.fraction, digits(precision));
 }
 
 std::string utc_time(Timestamp t, TimePrecision precision) {

@@ -32,10 +32,10 @@ struct Conversation {
         connection.server.port = 1883;
     }
     Lines from_client(const Packet& p, std::int64_t second = kStart, bool malformed = false) {
-        return log.lines_for({connection, Direction::ToServer, frame(second), version, p, malformed});
+        return log.lines_for({connection, Direction::ToServer, frame(second), version, true, p, malformed});
     }
     Lines to_client(const Packet& p, std::int64_t second = kStart) {
-        return log.lines_for({connection, Direction::ToClient, frame(second), version, p, false});
+        return log.lines_for({connection, Direction::ToClient, frame(second), version, true, p, false});
     }
     // The client's FIN, then the end of the connection at `second`.
     Lines client_closes(std::int64_t second) {

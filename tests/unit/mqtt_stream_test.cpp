@@ -223,3 +223,24 @@ TEST_CASE("A malformed packet costs one packet, not the stream", "[mqtt][stream]
     CHECK(h.log.lines[2] == "to_server PUBLISH v3.1.1 id=- topic=ciel payload=fine");
     CHECK(h.raised(AnomalyId::MqttFieldPastEnd));
 }
+
+// Found in review: a candidate judged on the byte after it was accepted or not
+// depending on where the chunks ended.
+TEST_CASE("After a gap, resynchronisation does not depend on the chunking", "[mqtt][stream]") {
+    const std::string connect = encode_packet(connect_packet(Version::V311, "c"), Version::V311);
+    const std::string after_gap("\x30\x02\x00\x00\x00\xc0\x00", 7);
+    const auto run = [&](std::size_t chunk) {
+        Harness h;
+        MqttDissector& d = h.make();
+        d.feed(Direction::ToServer, bytes_of(connect), {});
+        d.gap(Direction::ToServer, 9, {});
+        for (std::size_t at = 0; at < after_gap.size(); at += chunk)
+            d.feed(Direction::ToServer, bytes_of(after_gap.substr(at, chunk)), {});
+        d.end({});
+        return std::make_pair(h.log.lines, h.anomalies);
+    };
+    const auto whole = run(after_gap.size());
+    CHECK(run(1) == whole);
+    CHECK(run(2) == whole);
+    CHECK(run(3) == whole);
+}

@@ -212,6 +212,25 @@ TEST_CASE("Bytes missing from the capture come out as a gap of the right size", 
     CHECK(f.flushed() == "abc<gap 6>jkl");
 }
 
+TEST_CASE("A hole the peer acknowledged is a gap at once", "[reassembly]") {
+    Fixture f;
+    f.feed({kIsn, "", true});
+    f.feed({kIsn + 1, "abc"});
+    SECTION("acknowledged before the data after it arrives") {
+        f.reassembler.acknowledged(kIsn + 10, f.out);
+        CHECK(f.out.stream == "abc");
+        CHECK(f.status({kIsn + 10, "jkl"}) == SegmentStatus::Delivered);
+        CHECK(f.out.stream == "abc<gap 6>jkl");
+    }
+    SECTION("acknowledged after the data after it arrived") {
+        CHECK(f.status({kIsn + 10, "jkl"}) == SegmentStatus::Buffered);
+        f.reassembler.acknowledged(kIsn + 7, f.out);  // not past the hole: it may still come
+        CHECK(f.out.stream == "abc");
+        f.reassembler.acknowledged(kIsn + 13, f.out);
+        CHECK(f.out.stream == "abc<gap 6>jkl");
+    }
+}
+
 TEST_CASE("A missing tail before the FIN is a gap at the end", "[reassembly]") {
     Fixture f;
     f.feed({kIsn, "", true});
