@@ -2,7 +2,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "mqscan/analysis.hpp"
 #include "report/mosquitto_log.hpp"
@@ -15,6 +17,7 @@ namespace {
 constexpr int kExitComplete = 0;
 constexpr int kExitDamaged = 1;
 constexpr int kExitUnreadable = 2;
+constexpr int kExitFailed = 3;  // the output could not be written, or an internal error
 
 struct Options {
     std::string file;
@@ -61,6 +64,10 @@ int run(const Options& o, mqscan::AnalysisHooks hooks, mqscan::PacketSource& sou
         return kExitUnreadable;
     }
     report(result.report);
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+        fmt::print(stderr, "mqscan: cannot write the output: {}\n", std::strerror(errno));
+        return kExitFailed;
+    }
     if (result.status == mqscan::AnalysisStatus::Damaged) {
         fmt::print(stderr, "mqscan: '{}' is damaged: {}\n", o.file, result.report.capture.error);
         return kExitDamaged;
@@ -99,9 +106,7 @@ std::vector<std::string> with_default_command(int argc, char** argv,
     return args;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_command_line(int argc, char** argv) {
     CLI::App app{"mqscan: what did this MQTT traffic do, and was it protected?\n"
                  "`mqscan FILE` is short for `mqscan report FILE`.",
                  "mqscan"};
@@ -133,6 +138,18 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "mqscan: {}\n", source.error());
         return kExitUnreadable;
     }
+    if (packets->parsed()) return packets_command(o, **source);
     if (mosquitto->parsed()) return mosquitto_command(o, **source);
-    return packets->parsed() ? packets_command(o, **source) : report_command(o, **source);
+    return report_command(o, **source);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run_command_line(argc, argv);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "mqscan: internal error: {}\n", e.what());
+        return kExitFailed;
+    }
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fmt/core.h>
+#include <vector>
 
 #include "mqtt/probe.hpp"
 
@@ -16,7 +17,7 @@ constexpr std::size_t kProbeBytes = 16;
 
 struct SessionManager::Session {
     enum class State { Probing, Mqtt, Unknown, Failed } state = State::Probing;
-    std::string probe_bytes;  // the client's first bytes while the probe needs more
+    std::vector<std::uint8_t> probe_bytes;  // the client's first bytes while the probe needs more
     std::unique_ptr<mqtt::MqttDissector> mqtt;
 };
 
@@ -36,10 +37,10 @@ void SessionManager::choose_dissector(Session& session, const ConnectionSummary&
     const bool mqtt_port = std::find(ports.begin(), ports.end(), connection.server.port) != ports.end();
     mqtt::ProbeResult probe = mqtt::ProbeResult::No;
     if (dir == Direction::ToServer) {
-        session.probe_bytes.append(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(
-                                                                    std::min(bytes.size(), kProbeBytes)));
-        const auto* probed = reinterpret_cast<const std::uint8_t*>(session.probe_bytes.data());
-        probe = mqtt::probe_connect(Bytes(probed, session.probe_bytes.size()));
+        const std::size_t kept = std::min(bytes.size(), kProbeBytes);
+        session.probe_bytes.insert(session.probe_bytes.end(), bytes.begin(),
+                                   bytes.begin() + static_cast<std::ptrdiff_t>(kept));
+        probe = mqtt::probe_connect(session.probe_bytes);
     }
     if (probe == mqtt::ProbeResult::Yes || mqtt_port) {
         session.state = Session::State::Mqtt;
@@ -79,10 +80,9 @@ void SessionManager::on_data(const ConnectionSummary& connection, Direction dir,
         choose_dissector(session, connection, dir, bytes);
         if (session.state == Session::State::Mqtt && probed_before > 0) {
             // Bytes held while the probe waited come first.
-            const std::string held = session.probe_bytes.substr(0, probed_before);
-            const auto* data = reinterpret_cast<const std::uint8_t*>(held.data());
-            fenced(session, connection, at,
-                   [&] { session.mqtt->feed(Direction::ToServer, Bytes(data, held.size()), at); });
+            const std::vector<std::uint8_t> held(session.probe_bytes.begin(),
+                                                 session.probe_bytes.begin() + static_cast<std::ptrdiff_t>(probed_before));
+            fenced(session, connection, at, [&] { session.mqtt->feed(Direction::ToServer, held, at); });
         }
         if (session.state == Session::State::Probing && dir == Direction::ToServer &&
             bytes.size() <= kProbeBytes)

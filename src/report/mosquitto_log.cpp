@@ -1,4 +1,5 @@
 #include "report/mosquitto_log.hpp"
+#include "report/terminal_text.hpp"
 
 #include <deque>
 #include <iterator>
@@ -43,7 +44,7 @@ public:
         std::string line = fmt::format("{}: ", t.ns / kNanosPerSecond);
         fmt::format_to(std::back_inserter(line), message, std::forward<Args>(args)...);
         if (line.size() > kLogLineMax) line.resize(kLogLineMax);
-        lines_.push_back(std::move(line));
+        lines_.push_back(terminal_line(line));
     }
     std::vector<std::string> take() { return std::move(lines_); }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "report/json_mqtt.hpp"
+#include "report/terminal_text.hpp"
 #include "report/time_format.hpp"
 
 namespace mqscan {
@@ -97,7 +98,7 @@ std::string packet_line(const MqttPacketEvent& e, TimePrecision precision, const
 }
 
 void PacketLinePrinter::on_mqtt_packet(const MqttPacketEvent& event) {
-    const std::string line = packet_line(event, precision_, options_) + "\n";
+    const std::string line = terminal_line(packet_line(event, precision_, options_)) + "\n";
     std::fwrite(line.data(), 1, line.size(), out_);
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "report/reporters.hpp"
+#include "report/terminal_text.hpp"
 #include "report/time_format.hpp"
 
 namespace mqscan {
@@ -58,7 +59,7 @@ public:
 private:
     template <typename... Args>
     void line(fmt::format_string<Args...> format, Args&&... args) {
-        fmt::format_to(std::back_inserter(out_), format, std::forward<Args>(args)...);
+        out_ += terminal_line(fmt::format(format, std::forward<Args>(args)...));
         out_ += '\n';
     }
 
