@@ -97,9 +97,15 @@ std::size_t MqttFramer::continue_frame(Bytes data, FrameHandler& handler) {
     used += taken;
     if (buffer_.size() == h.total()) {
         handler.on_frame(buffer_[0], Bytes(buffer_).subspan(h.length), h.overlong);
-        buffer_.clear();
+        release_buffer();
     }
     return used;
+}
+
+void MqttFramer::release_buffer() {
+    buffer_.clear();
+    // A large packet's room is given back: idle connections must stay small.
+    if (buffer_.capacity() > kKeptCapacity) std::vector<std::uint8_t>().swap(buffer_);
 }
 
 void MqttFramer::lose_sync() {

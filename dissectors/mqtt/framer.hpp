@@ -61,6 +61,9 @@ private:
     void scan_for_boundary(FrameHandler& handler, bool final);
     bool candidate_at(std::size_t at, FrameHandler& handler, bool final, bool& need_more);
     void lose_sync();
+    void release_buffer();
+
+    static constexpr std::size_t kKeptCapacity = 4096;
 
     std::uint32_t max_packet_;
     std::vector<std::uint8_t> buffer_;  // a partial packet, or bytes being searched

@@ -112,6 +112,7 @@ std::vector<MqttConnectionReport> MqttRecorder::take() {
     out.reserve(connections_.size());
     for (auto& [id, report] : connections_) out.push_back(std::move(report));
     connections_.clear();
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.connection < b.connection; });
     return out;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <map>
+#include <unordered_map>
 
 #include "mqscan/events.hpp"
 #include "mqscan/mqtt_report.hpp"
@@ -36,7 +36,7 @@ private:
     std::size_t listed_ = 0;
     std::uint64_t unlisted_ = 0;
     std::uint64_t total_ = 0;
-    std::map<std::uint64_t, MqttConnectionReport> connections_;
+    std::unordered_map<std::uint64_t, MqttConnectionReport> connections_;
 };
 
 // Hands each event to two sinks (the second may be null).

@@ -92,6 +92,8 @@ SegmentStatus ConnectionTracker::on_segment(const TcpSegment& segment, FrameRef 
         // crossed the wire. The RST's own bytes are a diagnostic text [RFC 1122
         // 4.2.2.12], not stream data.
         summary.end_reason = EndReason::Rst;
+        connection.to_server.release_history();
+        connection.to_client.release_history();
         return segment.payload_length() > 0 ? SegmentStatus::Ignored : SegmentStatus::NoPayload;
     }
 

@@ -53,6 +53,8 @@ public:
     void flush(ReassemblyOutput& out);
     // Frees the buffers of a stream that will see no more data.
     void release_memory();
+    // Frees the retransmission history of a stream that should see little more data.
+    void release_history() { history_.release(); }
 
     [[nodiscard]] bool started() const { return started_; }
     [[nodiscard]] bool syn_seen() const { return syn_seen_; }

@@ -21,52 +21,12 @@ readonly BROKER_ONLY='^[0-9]+: (mosquitto version .* (starting|running|terminati
 
 mqscan=""
 work=$(mktemp -d)
-started_pids=()
 port=""           # the listener that lets anonymous clients in
 refusing_port=""  # the one that refuses them
 
-die() {
-    echo "mosquitto_log_test: $*" >&2
-    exit 1
-}
-
-cleanup() {
-    local pid
-    for pid in "${started_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${started_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Starts "$@" in the background with its output in LOG; its pid goes to $last_pid.
-start_background() {
-    local log=$1
-    shift
-    "$@" </dev/null >"$log" 2>&1 &
-    last_pid=$!
-    started_pids+=("$last_pid")
-}
-
-# Waits until FILE contains a line matching the extended regex PATTERN, while PID lives.
-wait_for_line() {
-    local pattern=$1 file=$2 pid=$3 seconds=$4
-    local tries=$((seconds * 10))
-    while ((tries-- > 0)); do
-        grep -Eq -- "$pattern" "$file" 2>/dev/null && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
-
-# Stops PID with SIGINT (tcpdump then closes its file), SIGKILL after 10 s.
-stop_process() {
-    local pid=$1 tries=100
-    kill -INT "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null && ((tries-- > 0)); do sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+script_name=mosquitto_log_test
+# shellcheck source=background_processes.sh
+source "$(dirname "$(readlink -f "$0")")/background_processes.sh"
 
 # A broker with two listeners on 127.0.0.1: PORT lets anonymous clients in, PORT+1 refuses them.
 # It logs to stderr, which is unbuffered: its stdout reaches a file only when it stops.
