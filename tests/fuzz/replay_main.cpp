@@ -1,12 +1,14 @@
 // Replays fuzz inputs without libFuzzer: runs LLVMFuzzerTestOneInput over every
-// file given, and every file inside each directory given (not recursive), so
-// any compiler can build a target and ctest can replay its corpus.
+// file given, and every file inside each directory given (not recursive, the
+// crash-* files last), so any compiler can build a target and ctest can replay
+// its corpus.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <utility>
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
@@ -20,7 +22,14 @@ std::vector<fs::path> inputs_of(const fs::path& argument) {
     std::vector<fs::path> files;
     for (const fs::directory_entry& entry : fs::directory_iterator(argument))
         if (entry.is_regular_file()) files.push_back(entry.path());
-    std::sort(files.begin(), files.end());  // a stable order makes failures reproducible
+    // A stable order makes failures reproducible; the reproducers of known
+    // bugs come last, so that the rest of the corpus is replayed before them.
+    const auto known_crash = [](const fs::path& file) {
+        return file.filename().string().starts_with("crash-");
+    };
+    std::sort(files.begin(), files.end(), [&](const fs::path& a, const fs::path& b) {
+        return std::pair(known_crash(a), a) < std::pair(known_crash(b), b);
+    });
     return files;
 }
 
