@@ -17,6 +17,8 @@ struct AnalysisSettings {
     // Ports taken as the server's when a connection's SYN was not captured.
     std::vector<std::uint16_t> server_ports{1883, 8883, 443, 80, 8080, 8443, 8081, 9001};
     mqtt::MqttSettings mqtt;
+    // False: reassemble TCP but decode no application protocol (measurements).
+    bool dissect = true;
 };
 
 // Optional listeners besides the report: the reassembled streams, and the

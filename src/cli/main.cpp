@@ -38,6 +38,8 @@ void add_capture_options(CLI::App& command, Options& o) {
                        "MQTT version assumed for a connection whose CONNECT was not captured")
         ->check(CLI::IsMember({"3.1", "3.1.1", "5.0"}))
         ->capture_default_str();
+    command.add_flag("--no-dissect{false}", o.settings.dissect,
+                     "reassemble TCP but decode no MQTT (to measure the TCP layer alone)");
     command.add_option("--payload-cap", o.settings.mqtt.payload_cap,
                        "payload bytes kept per PUBLISH (payload_len is always exact)")
         ->capture_default_str();

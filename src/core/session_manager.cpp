@@ -28,7 +28,9 @@ SessionManager::SessionManager(const AnalysisSettings& settings, ReportBuilder& 
 SessionManager::~SessionManager() = default;
 
 void SessionManager::on_connection_start(const ConnectionSummary& connection) {
-    sessions_[connection.id] = std::make_unique<Session>();
+    auto session = std::make_unique<Session>();
+    if (!settings_.dissect) session->state = Session::State::Unknown;
+    sessions_[connection.id] = std::move(session);
 }
 
 void SessionManager::choose_dissector(Session& session, const ConnectionSummary& connection,
