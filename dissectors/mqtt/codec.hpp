@@ -27,6 +27,14 @@ ParsedPacket parse_packet(std::uint8_t first_byte, Bytes body, Version version,
 // The version a CONNECT's protocol level announces (Unknown for others).
 Version version_of_level(std::uint8_t level);
 
+// The fixed-header flags a packet type requires [MQTT-2.2.2-1]; PUBLISH's are free (0 here).
+constexpr std::uint8_t required_flags(PacketType type) {
+    return type == PacketType::Pubrel || type == PacketType::Subscribe ||
+                   type == PacketType::Unsubscribe
+               ? 0x2
+               : 0x0;
+}
+
 // The complete packet, fixed header included. Flags come from the type (and,
 // for PUBLISH, from dup/qos/retain); remaining_length is computed.
 std::string encode_packet(const Packet& packet, Version version);

@@ -21,15 +21,8 @@ public:
 
 private:
     std::uint8_t flags() const {
-        switch (p_.type) {
-            case PacketType::Publish:
-                return static_cast<std::uint8_t>((p_.dup ? 0x08 : 0) | (p_.qos & 0x3) << 1 |
-                                                 (p_.retain ? 0x01 : 0));
-            case PacketType::Pubrel:
-            case PacketType::Subscribe:
-            case PacketType::Unsubscribe: return 0x2;
-            default: return 0x0;
-        }
+        if (p_.type != PacketType::Publish) return required_flags(p_.type);
+        return static_cast<std::uint8_t>((p_.dup ? 0x08 : 0) | (p_.qos & 0x3) << 1 | (p_.retain ? 0x01 : 0));
     }
 
     void u8(std::uint8_t v) { body_ += static_cast<char>(v); }

@@ -8,18 +8,6 @@
 namespace mqscan::mqtt {
 namespace {
 
-// The fixed-header flags each type requires [MQTT-2.2.2-1]; PUBLISH's are free.
-std::uint8_t required_flags(PacketType type) {
-    switch (type) {
-        case PacketType::Pubrel:
-        case PacketType::Subscribe:
-        case PacketType::Unsubscribe:
-            return 0x2;
-        default:
-            return 0x0;
-    }
-}
-
 class Parser {
 public:
     Parser(Bytes body, Version version, std::size_t payload_cap, ParsedPacket& out)

@@ -11,6 +11,10 @@ namespace mqscan {
 
 using Bytes = std::span<const std::uint8_t>;
 
+constexpr std::uint32_t byte_swap32(std::uint32_t v) {
+    return (v >> 24) | ((v >> 8) & 0xff00) | ((v << 8) & 0xff0000) | (v << 24);
+}
+
 class ByteReader {
 public:
     ByteReader() = default;

@@ -12,10 +12,6 @@ constexpr std::uint16_t kOptionEnd = 0;
 constexpr std::uint16_t kOptionTsresol = 9;  // pcapng if_tsresol
 constexpr int kMaxBlocksScanned = 16;
 
-std::uint32_t byte_swap(std::uint32_t v) {
-    return (v >> 24) | ((v >> 8) & 0xff00) | ((v << 8) & 0xff0000) | (v << 24);
-}
-
 // Reads the endianness-dependent integers of one pcapng section.
 class SectionReader {
 public:
@@ -80,9 +76,9 @@ std::optional<CaptureHeader> parse_capture_header(Bytes leading_bytes) {
     ByteReader reader(leading_bytes);
     auto magic = reader.u32le();
     if (!magic) return std::nullopt;
-    if (*magic == kPcapMicro || byte_swap(*magic) == kPcapMicro)
+    if (*magic == kPcapMicro || byte_swap32(*magic) == kPcapMicro)
         return CaptureHeader{CaptureFormat::Pcap, TimePrecision::Micro};
-    if (*magic == kPcapNano || byte_swap(*magic) == kPcapNano)
+    if (*magic == kPcapNano || byte_swap32(*magic) == kPcapNano)
         return CaptureHeader{CaptureFormat::Pcap, TimePrecision::Nano};
     if (*magic != kPcapngSectionHeader) return std::nullopt;
     return CaptureHeader{CaptureFormat::Pcapng, pcapng_precision(reader)};

@@ -96,10 +96,7 @@ void decode_packet(LinkType link, const RawFrame& frame, DecodedPacket& out) {
             auto family = reader.u32le();
             if (!family) return ctx.ran_out(AnomalyId::LinkHeaderTruncated, "BSD loopback");
             // Written in the capturing host's byte order: a big-endian writer puts it high.
-            std::uint32_t value = *family;
-            if ((value & 0xffff0000u) != 0)
-                value = (value >> 24) | ((value >> 8) & 0xff00) | ((value << 8) & 0xff0000) |
-                        (value << 24);
+            const std::uint32_t value = (*family & 0xffff0000u) != 0 ? byte_swap32(*family) : *family;
             return decode_family(value, reader, ctx);
         }
         case LinkType::Loop: {
