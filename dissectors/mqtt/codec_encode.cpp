@@ -2,6 +2,7 @@
 #include "mqtt/codec.hpp"
 #include "mqtt/properties.hpp"
 #include "mqtt/varint.hpp"
+#include "mqtt/wire_writer.hpp"
 
 namespace mqscan::mqtt {
 namespace {
@@ -26,14 +27,8 @@ private:
     }
 
     void u8(std::uint8_t v) { body_ += static_cast<char>(v); }
-    void u16(std::uint16_t v) {
-        u8(static_cast<std::uint8_t>(v >> 8));
-        u8(static_cast<std::uint8_t>(v));
-    }
-    void string(const std::string& s) {
-        u16(static_cast<std::uint16_t>(s.size()));
-        body_ += s;
-    }
+    void u16(std::uint16_t v) { append_u16(body_, v); }
+    void string(const std::string& s) { append_string(body_, s); }
     void properties(const std::vector<Property>& props) {
         if (v5_) encode_properties(props, body_);
     }

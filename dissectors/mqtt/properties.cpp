@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "mqtt/varint.hpp"
+#include "mqtt/wire_writer.hpp"
 
 namespace mqscan::mqtt {
 namespace {
@@ -79,16 +80,6 @@ bool read_value(FieldReader& fields, const PropertyInfo& info, Property& p) {
     return false;
 }
 
-void write_u16(std::uint32_t v, std::string& out) {
-    out += static_cast<char>(v >> 8);
-    out += static_cast<char>(v);
-}
-
-void write_string(const std::string& s, std::string& out) {
-    write_u16(static_cast<std::uint32_t>(s.size()), out);
-    out += s;
-}
-
 }  // namespace
 
 const PropertyInfo* find_property(std::uint8_t id) {
@@ -135,17 +126,17 @@ void encode_properties(const std::vector<Property>& properties, std::string& out
         encode_varint(p.id, block);
         switch (p.kind) {
             case K::Byte: block += static_cast<char>(p.number); break;
-            case K::TwoByte: write_u16(p.number, block); break;
+            case K::TwoByte: append_u16(block, static_cast<std::uint16_t>(p.number)); break;
             case K::FourByte:
-                write_u16(p.number >> 16, block);
-                write_u16(p.number & 0xffff, block);
+                append_u16(block, static_cast<std::uint16_t>(p.number >> 16));
+                append_u16(block, static_cast<std::uint16_t>(p.number & 0xffff));
                 break;
             case K::VarInt: encode_varint(p.number, block); break;
             case K::Utf8:
-            case K::Binary: write_string(p.text, block); break;
+            case K::Binary: append_string(block, p.text); break;
             case K::Utf8Pair:
-                write_string(p.text, block);
-                write_string(p.value, block);
+                append_string(block, p.text);
+                append_string(block, p.value);
                 break;
         }
     }

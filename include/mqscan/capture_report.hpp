@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -22,5 +23,13 @@ struct CaptureReport {
     std::uint64_t mqtt_packets_total = 0;
     std::uint64_t mqtt_packets_unlisted = 0;
 };
+
+// The MQTT record of connection `id`, or nullptr when it carried no MQTT.
+inline const MqttConnectionReport* find_mqtt(const CaptureReport& report, std::uint64_t id) {
+    const auto& all = report.mqtt;
+    const auto found = std::lower_bound(all.begin(), all.end(), id,
+                                        [](const MqttConnectionReport& m, std::uint64_t v) { return m.connection < v; });
+    return found != all.end() && found->connection == id ? &*found : nullptr;
+}
 
 }  // namespace mqscan

@@ -1,7 +1,5 @@
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "report/json_mqtt.hpp"
 #include "report/json_writer.hpp"
 #include "report/reporters.hpp"
@@ -110,20 +108,13 @@ private:
         const std::uint64_t gap_count = c.stats(Direction::ToServer).gap_count +
                                         c.stats(Direction::ToClient).gap_count;
         json_.field("gaps_unlisted", gap_count - c.gaps.size());
-        const MqttConnectionReport* mqtt = mqtt_of(c.id);
+        const MqttConnectionReport* mqtt = find_mqtt(report_, c.id);
         json_.field("protocol", mqtt != nullptr ? "mqtt" : "unknown");
         if (mqtt != nullptr) {
             json_.key("mqtt");
             write_mqtt_json(json_, *mqtt, precision_, options_);
         }
         json_.end_object();
-    }
-
-    const MqttConnectionReport* mqtt_of(std::uint64_t id) const {
-        const auto& all = report_.mqtt;
-        const auto found = std::lower_bound(all.begin(), all.end(), id,
-                                            [](const auto& m, std::uint64_t v) { return m.connection < v; });
-        return found != all.end() && found->connection == id ? &*found : nullptr;
     }
 
     void anomaly(const Anomaly& a) {

@@ -115,9 +115,8 @@ private:
     }
 
     void mqtt_summary(std::uint64_t id) {
-        const auto& all = report_.mqtt;
-        const auto found = std::find_if(all.begin(), all.end(), [id](const auto& m) { return m.connection == id; });
-        if (found == all.end()) return;
+        const MqttConnectionReport* found = find_mqtt(report_, id);
+        if (found == nullptr) return;
         const MqttConnectionReport& m = *found;
         std::string session = "CONNECT not captured, version guessed";
         if (m.connect) {
