@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fmt/core.h>
 
 #include "capture/capture_header.hpp"
 #include "capture/gzip_file.hpp"
+#include "capture/pcap_records.hpp"
 #include "mqscan/packet_source.hpp"
 
 namespace mqscan {
@@ -16,6 +18,8 @@ namespace {
 
 constexpr std::size_t kSniffBytes = 4096;
 constexpr std::size_t kReadBuffer = 256 * 1024;
+// A record header and the largest record the in-place reader accepts.
+constexpr std::size_t kLargestRecord = 16 + 262144;
 
 class CaptureFile final : public PacketSource {
 public:
@@ -115,6 +119,13 @@ Result<std::unique_ptr<PacketSource>, std::string> open_capture_file(const std::
     CaptureInfo info;
     info.file = path;
     info.gzip = is_gzip_file(path);
+    const Bytes leading_bytes(leading, static_cast<std::size_t>(leading_count));
+    if (const auto in_place = info.gzip ? std::nullopt : in_place_pcap_header(leading_bytes)) {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return fail(describe_errno(path));
+        return open_pcap_records(std::make_unique<ByteStream>(fd, kLargestRecord), *in_place,
+                                 std::move(info));
+    }
     // zlib reads plain files too, but with an extra copy: only gzip goes through it.
     std::FILE* stream = info.gzip ? open_decompressing(path) : std::fopen(path.c_str(), "rb");
     if (stream == nullptr) return fail(describe_errno(path));
@@ -128,11 +139,13 @@ Result<std::unique_ptr<PacketSource>, std::string> open_capture_bytes(Bytes byte
     std::string error;
     auto header = identify(bytes.first(std::min(bytes.size(), kSniffBytes)), name, error);
     if (!header) return fail(error);
+    CaptureInfo info;
+    info.file = name;
+    if (const auto in_place = in_place_pcap_header(bytes))
+        return open_pcap_records(std::make_unique<ByteStream>(bytes), *in_place, std::move(info));
     // fmemopen never writes through a read-only stream.
     std::FILE* stream = fmemopen(const_cast<std::uint8_t*>(bytes.data()), bytes.size(), "rb");
     if (stream == nullptr) return fail(describe_errno(name));
-    CaptureInfo info;
-    info.file = name;
     return open_stream(stream, *header, std::move(info));
 }
 
