@@ -36,10 +36,19 @@ private:
             out_.malformed = true;
             return false;
         }
-        if (p_.type != PacketType::Publish && p_.flags != required_flags(p_.type))
+        if (p_.type != PacketType::Publish && header_flags_checked() != required_flags(p_.type))
             fields_.issue(AnomalyId::MqttFlagsInvalid,
                           fmt::format("{} with flags {:#x}", to_string(p_.type), p_.flags));
         return true;
+    }
+
+    // 3.1 has no fixed flags: a re-sent PUBREL, SUBSCRIBE or UNSUBSCRIBE
+    // carries DUP (MQTT V3.1 "DUP flag"), which 3.1.1 forbids [MQTT-2.2.2-1].
+    std::uint8_t header_flags_checked() const {
+        constexpr std::uint8_t kDup = 0x08;
+        const bool may_be_resent = p_.type == PacketType::Pubrel || p_.type == PacketType::Subscribe ||
+                                   p_.type == PacketType::Unsubscribe;
+        return version_ == Version::V31 && may_be_resent ? static_cast<std::uint8_t>(p_.flags & ~kDup) : p_.flags;
     }
 
     bool body() {
@@ -160,7 +169,9 @@ private:
     bool reason_and_properties() {
         if (fields_.remaining() == 0) return true;
         if (!fields_.u8(p_.reason_code.emplace(), "reason code")) return false;
-        if (fields_.remaining() == 0) return true;
+        // Acks and DISCONNECT may stop after the reason code; AUTH omits both
+        // or neither [MQTT 5.0 3.15.2.1].
+        if (fields_.remaining() == 0 && p_.type != PacketType::Auth) return true;
         return properties(context_of(p_.type), p_.properties);
     }
 

@@ -24,36 +24,38 @@ constexpr PropertyContext kEverywhere =
 
 // [MQTT-2.2.2.2] Table 2-4.
 constexpr std::array kProperties = {
-    PropertyInfo{1, "payload_format_indicator", K::Byte, ctx({P::Publish}, true), false},
-    PropertyInfo{2, "message_expiry_interval", K::FourByte, ctx({P::Publish}, true), false},
-    PropertyInfo{3, "content_type", K::Utf8, ctx({P::Publish}, true), false},
-    PropertyInfo{8, "response_topic", K::Utf8, ctx({P::Publish}, true), false},
-    PropertyInfo{9, "correlation_data", K::Binary, ctx({P::Publish}, true), false},
-    PropertyInfo{11, "subscription_identifier", K::VarInt, ctx({P::Publish, P::Subscribe}), true},
+    PropertyInfo{1, "payload_format_indicator", K::Byte, ctx({P::Publish}, true), 0},
+    PropertyInfo{2, "message_expiry_interval", K::FourByte, ctx({P::Publish}, true), 0},
+    PropertyInfo{3, "content_type", K::Utf8, ctx({P::Publish}, true), 0},
+    PropertyInfo{8, "response_topic", K::Utf8, ctx({P::Publish}, true), 0},
+    PropertyInfo{9, "correlation_data", K::Binary, ctx({P::Publish}, true), 0},
+    // Several in a PUBLISH (one per matching subscription), one in a SUBSCRIBE [MQTT 5.0 3.8.2.1.2].
+    PropertyInfo{11, "subscription_identifier", K::VarInt, ctx({P::Publish, P::Subscribe}),
+                 ctx({P::Publish})},
     PropertyInfo{17, "session_expiry_interval", K::FourByte,
-                 ctx({P::Connect, P::Connack, P::Disconnect}), false},
-    PropertyInfo{18, "assigned_client_identifier", K::Utf8, ctx({P::Connack}), false},
-    PropertyInfo{19, "server_keep_alive", K::TwoByte, ctx({P::Connack}), false},
-    PropertyInfo{21, "authentication_method", K::Utf8, ctx({P::Connect, P::Connack, P::Auth}), false},
-    PropertyInfo{22, "authentication_data", K::Binary, ctx({P::Connect, P::Connack, P::Auth}), false},
-    PropertyInfo{23, "request_problem_information", K::Byte, ctx({P::Connect}), false},
-    PropertyInfo{24, "will_delay_interval", K::FourByte, ctx({}, true), false},
-    PropertyInfo{25, "request_response_information", K::Byte, ctx({P::Connect}), false},
-    PropertyInfo{26, "response_information", K::Utf8, ctx({P::Connack}), false},
-    PropertyInfo{28, "server_reference", K::Utf8, ctx({P::Connack, P::Disconnect}), false},
+                 ctx({P::Connect, P::Connack, P::Disconnect}), 0},
+    PropertyInfo{18, "assigned_client_identifier", K::Utf8, ctx({P::Connack}), 0},
+    PropertyInfo{19, "server_keep_alive", K::TwoByte, ctx({P::Connack}), 0},
+    PropertyInfo{21, "authentication_method", K::Utf8, ctx({P::Connect, P::Connack, P::Auth}), 0},
+    PropertyInfo{22, "authentication_data", K::Binary, ctx({P::Connect, P::Connack, P::Auth}), 0},
+    PropertyInfo{23, "request_problem_information", K::Byte, ctx({P::Connect}), 0},
+    PropertyInfo{24, "will_delay_interval", K::FourByte, ctx({}, true), 0},
+    PropertyInfo{25, "request_response_information", K::Byte, ctx({P::Connect}), 0},
+    PropertyInfo{26, "response_information", K::Utf8, ctx({P::Connack}), 0},
+    PropertyInfo{28, "server_reference", K::Utf8, ctx({P::Connack, P::Disconnect}), 0},
     PropertyInfo{31, "reason_string", K::Utf8,
                  ctx({P::Connack, P::Puback, P::Pubrec, P::Pubrel, P::Pubcomp, P::Suback,
-                      P::Unsuback, P::Disconnect, P::Auth}), false},
-    PropertyInfo{33, "receive_maximum", K::TwoByte, ctx({P::Connect, P::Connack}), false},
-    PropertyInfo{34, "topic_alias_maximum", K::TwoByte, ctx({P::Connect, P::Connack}), false},
-    PropertyInfo{35, "topic_alias", K::TwoByte, ctx({P::Publish}), false},
-    PropertyInfo{36, "maximum_qos", K::Byte, ctx({P::Connack}), false},
-    PropertyInfo{37, "retain_available", K::Byte, ctx({P::Connack}), false},
-    PropertyInfo{38, "user_property", K::Utf8Pair, kEverywhere, true},
-    PropertyInfo{39, "maximum_packet_size", K::FourByte, ctx({P::Connect, P::Connack}), false},
-    PropertyInfo{40, "wildcard_subscription_available", K::Byte, ctx({P::Connack}), false},
-    PropertyInfo{41, "subscription_identifier_available", K::Byte, ctx({P::Connack}), false},
-    PropertyInfo{42, "shared_subscription_available", K::Byte, ctx({P::Connack}), false},
+                      P::Unsuback, P::Disconnect, P::Auth}), 0},
+    PropertyInfo{33, "receive_maximum", K::TwoByte, ctx({P::Connect, P::Connack}), 0},
+    PropertyInfo{34, "topic_alias_maximum", K::TwoByte, ctx({P::Connect, P::Connack}), 0},
+    PropertyInfo{35, "topic_alias", K::TwoByte, ctx({P::Publish}), 0},
+    PropertyInfo{36, "maximum_qos", K::Byte, ctx({P::Connack}), 0},
+    PropertyInfo{37, "retain_available", K::Byte, ctx({P::Connack}), 0},
+    PropertyInfo{38, "user_property", K::Utf8Pair, kEverywhere, kEverywhere},
+    PropertyInfo{39, "maximum_packet_size", K::FourByte, ctx({P::Connect, P::Connack}), 0},
+    PropertyInfo{40, "wildcard_subscription_available", K::Byte, ctx({P::Connack}), 0},
+    PropertyInfo{41, "subscription_identifier_available", K::Byte, ctx({P::Connack}), 0},
+    PropertyInfo{42, "shared_subscription_available", K::Byte, ctx({P::Connack}), 0},
 };
 
 bool read_value(FieldReader& fields, const PropertyInfo& info, Property& p) {
@@ -112,7 +114,7 @@ bool parse_properties(FieldReader& fields, PropertyContext context, std::vector<
         p.kind = info->kind;
         if (!read_value(props, *info, p)) return false;
         if ((info->allowed & context) == 0) props.issue(AnomalyId::MqttPropertyNotAllowed, info->name.data());
-        if (seen[info->id] && !info->repeatable)
+        if (seen[info->id] && (info->repeatable & context) == 0)
             props.issue(AnomalyId::MqttPropertyDuplicate, info->name.data());
         seen[info->id] = true;
         out.push_back(std::move(p));

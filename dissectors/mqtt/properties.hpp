@@ -23,7 +23,7 @@ struct PropertyInfo {
     std::string_view name;  // snake_case, as reports print it
     PropertyKind kind;
     PropertyContext allowed;
-    bool repeatable;
+    PropertyContext repeatable;  // where it may appear more than once
 };
 
 // nullptr for an identifier the specification does not define.

@@ -7,6 +7,7 @@
 
 #include "mqtt/codec.hpp"
 #include "mqtt/mqtt_dissector.hpp"
+#include "mqtt_harness.hpp"
 #include "mqtt_packets.hpp"
 
 using namespace mqscan;
@@ -16,38 +17,17 @@ using namespace mqscan::test;
 namespace {
 
 // One line per event, so a whole conversation compares as a list of strings.
-class Log final : public EventSink {
-public:
-    void on_mqtt_packet(const MqttPacketEvent& e) override {
+std::vector<std::string> lines(const DissectorHarness& h) {
+    std::vector<std::string> out;
+    for (const RecordedEvent& e : h.log.events) {
         const Packet& p = e.packet;
-        lines.push_back(std::string(to_string(e.dir)) + " " + std::string(to_string(p.type)) +
-                        " v" + std::string(to_string(e.version)) + " id=" +
-                        (p.packet_id ? std::to_string(*p.packet_id) : "-") + " topic=" +
-                        p.effective_topic() + " payload=" + p.payload +
-                        (e.malformed ? " MALFORMED" : ""));
+        out.push_back(std::string(to_string(e.dir)) + " " + std::string(to_string(p.type)) + " v" +
+                      std::string(to_string(e.version)) + " id=" +
+                      (p.packet_id ? std::to_string(*p.packet_id) : "-") + " topic=" +
+                      p.effective_topic() + " payload=" + p.payload + (e.malformed ? " MALFORMED" : ""));
     }
-    std::vector<std::string> lines;
-};
-
-struct Harness {
-    explicit Harness(RoleSource roles = RoleSource::Syn) {
-        connection.role_source = roles;
-    }
-    MqttDissector& make() {
-        dissector.emplace(settings, connection, log,
-                          [this](AnomalyId id, std::uint64_t, std::string) { anomalies.push_back(id); });
-        return *dissector;
-    }
-    bool raised(AnomalyId id) const {
-        return std::find(anomalies.begin(), anomalies.end(), id) != anomalies.end();
-    }
-
-    MqttSettings settings;
-    ConnectionSummary connection;
-    Log log;
-    std::vector<AnomalyId> anomalies;
-    std::optional<MqttDissector> dissector;
-};
+    return out;
+}
 
 // A client stream of a QoS 0/1/2 session, including a large PUBLISH.
 std::string client_stream(Version v) {
@@ -63,12 +43,12 @@ std::string client_stream(Version v) {
 }
 
 std::vector<std::string> feed_in_chunks(const std::string& stream, std::size_t chunk) {
-    Harness h;
+    DissectorHarness h;
     MqttDissector& d = h.make();
     for (std::size_t at = 0; at < stream.size(); at += chunk)
         d.feed(Direction::ToServer, bytes_of(stream.substr(at, chunk)), {});
     d.end({});
-    return h.log.lines;
+    return lines(h);
 }
 
 }  // namespace
@@ -87,27 +67,27 @@ TEST_CASE("Any chunking of a stream gives the same packets", "[mqtt][stream]") {
     }
     SECTION("split once at every position") {
         for (std::size_t split = 1; split < stream.size(); ++split) {
-            Harness h;
+            DissectorHarness h;
             MqttDissector& d = h.make();
             d.feed(Direction::ToServer, bytes_of(stream.substr(0, split)), {});
             d.feed(Direction::ToServer, bytes_of(stream.substr(split)), {});
             d.end({});
-            REQUIRE(h.log.lines == whole);
+            REQUIRE(lines(h) == whole);
             REQUIRE(h.anomalies.empty());
         }
     }
     SECTION("trailing garbage does not change what came before") {
-        Harness h;
+        DissectorHarness h;
         MqttDissector& d = h.make();
         d.feed(Direction::ToServer, bytes_of(stream + std::string("\x30\x7f" "abc")), {});
         d.end({});
-        CHECK(h.log.lines == whole);
+        CHECK(lines(h) == whole);
         CHECK(h.raised(AnomalyId::MqttPacketIncomplete));
     }
 }
 
 TEST_CASE("A gap inside a packet of known length loses only that packet", "[mqtt][stream]") {
-    Harness h;
+    DissectorHarness h;
     MqttDissector& d = h.make();
     const std::string connect = encode_packet(connect_packet(Version::V311, "c"), Version::V311);
     const std::string lost = encode_packet(publish_packet(0, 0, "ciel", "0123456789"), Version::V311);
@@ -116,14 +96,15 @@ TEST_CASE("A gap inside a packet of known length loses only that packet", "[mqtt
     d.gap(Direction::ToServer, 4, {});
     d.feed(Direction::ToServer, bytes_of(lost.substr(10) + next), {});
     d.end({});
-    REQUIRE(h.log.lines.size() == 2);
-    CHECK(h.log.lines[1] == "to_server PUBLISH v3.1.1 id=5 topic=ciel payload=after");
+    const std::vector<std::string> seen = lines(h);
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[1] == "to_server PUBLISH v3.1.1 id=5 topic=ciel payload=after");
     CHECK(h.raised(AnomalyId::MqttPacketIncomplete));
     CHECK_FALSE(h.raised(AnomalyId::MqttResync));
 }
 
 TEST_CASE("After a gap of unknown content, decoding resumes at a plausible packet", "[mqtt][stream]") {
-    Harness h;
+    DissectorHarness h;
     MqttDissector& d = h.make();
     const Version v = Version::V311;
     d.feed(Direction::ToServer, bytes_of(encode_packet(connect_packet(v, "c"), v)), {});
@@ -134,14 +115,15 @@ TEST_CASE("After a gap of unknown content, decoding resumes at a plausible packe
                     encode_packet(simple_packet(PacketType::Pingreq), v)),
            {});
     d.end({});
-    REQUIRE(h.log.lines.size() == 3);
-    CHECK(h.log.lines[1] == "to_server PUBLISH v3.1.1 id=9 topic=ciel payload=ok");
-    CHECK(h.log.lines[2] == "to_server PINGREQ v3.1.1 id=- topic= payload=");
+    const std::vector<std::string> seen = lines(h);
+    REQUIRE(seen.size() == 3);
+    CHECK(seen[1] == "to_server PUBLISH v3.1.1 id=9 topic=ciel payload=ok");
+    CHECK(seen[2] == "to_server PINGREQ v3.1.1 id=- topic= payload=");
     CHECK(h.raised(AnomalyId::MqttResync));
 }
 
 TEST_CASE("A packet over the limit is reported and skipped, not buffered", "[mqtt][stream]") {
-    Harness h;
+    DissectorHarness h;
     h.settings.max_packet = 64;
     MqttDissector& d = h.make();
     const Version v = Version::V311;
@@ -151,12 +133,13 @@ TEST_CASE("A packet over the limit is reported and skipped, not buffered", "[mqt
     for (std::size_t at = 0; at < stream.size(); at += 10)
         d.feed(Direction::ToServer, bytes_of(stream.substr(at, 10)), {});
     CHECK(h.raised(AnomalyId::MqttPacketTooLarge));
-    REQUIRE(h.log.lines.size() == 2);
-    CHECK(h.log.lines[1] == "to_server PUBLISH v3.1.1 id=- topic=ciel payload=small");
+    const std::vector<std::string> seen = lines(h);
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[1] == "to_server PUBLISH v3.1.1 id=- topic=ciel payload=small");
 }
 
 TEST_CASE("Without a CONNECT the version is guessed and the gap is named", "[mqtt][stream]") {
-    Harness h(RoleSource::Port);
+    DissectorHarness h(RoleSource::Port);
     MqttDissector& d = h.make();
     Packet connack = simple_packet(PacketType::Connack);
     connack.reason_code = 0;
@@ -165,12 +148,13 @@ TEST_CASE("Without a CONNECT the version is guessed and the gap is named", "[mqt
     d.feed(Direction::ToServer, bytes_of(encode_packet(publish_packet(0, 0, "t", "p"), Version::V5)), {});
     CHECK(h.raised(AnomalyId::MqttConnectMissing));
     CHECK(d.version() == Version::V5);
-    REQUIRE(h.log.lines.size() == 2);
-    CHECK(h.log.lines[0] == "to_client CONNACK v5.0 id=- topic= payload=");
+    const std::vector<std::string> seen = lines(h);
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[0] == "to_client CONNACK v5.0 id=- topic= payload=");
 }
 
 TEST_CASE("The CONNECT's version applies to both directions", "[mqtt][stream]") {
-    Harness h;
+    DissectorHarness h;
     MqttDissector& d = h.make();
     d.feed(Direction::ToServer, bytes_of(encode_packet(connect_packet(Version::V5, "x"), Version::V5)), {});
     Packet puback = simple_packet(PacketType::Puback, 1);
@@ -178,11 +162,13 @@ TEST_CASE("The CONNECT's version applies to both directions", "[mqtt][stream]") 
     d.feed(Direction::ToClient, bytes_of(encode_packet(puback, Version::V5)), {});
     CHECK(d.connect_seen());
     CHECK(h.anomalies.empty());
-    CHECK(h.log.lines[1] == "to_client PUBACK v5.0 id=1 topic= payload=");
+    const std::vector<std::string> seen = lines(h);
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[1] == "to_client PUBACK v5.0 id=1 topic= payload=");
 }
 
 TEST_CASE("Topic aliases resolve per direction", "[mqtt][stream]") {
-    Harness h;
+    DissectorHarness h;
     MqttDissector& d = h.make();
     const Version v = Version::V5;
     d.feed(Direction::ToServer, bytes_of(encode_packet(connect_packet(v, "x"), v)), {});
@@ -195,22 +181,23 @@ TEST_CASE("Topic aliases resolve per direction", "[mqtt][stream]") {
     d.feed(Direction::ToServer,
            bytes_of(encode_packet(first, v) + encode_packet(again, v) + encode_packet(unknown, v)), {});
     d.feed(Direction::ToClient, bytes_of(encode_packet(again, v)), {});
-    REQUIRE(h.log.lines.size() == 5);
-    CHECK(h.log.lines[2] == "to_server PUBLISH v5.0 id=- topic=maison/salon/temperature payload=21");
-    CHECK(h.log.lines[3] == "to_server PUBLISH v5.0 id=- topic= payload=22");
-    CHECK(h.log.lines[4] == "to_client PUBLISH v5.0 id=- topic= payload=21");
-    CHECK(std::count(h.anomalies.begin(), h.anomalies.end(), AnomalyId::MqttTopicAliasUnknown) == 2);
+    const std::vector<std::string> seen = lines(h);
+    REQUIRE(seen.size() == 5);
+    CHECK(seen[2] == "to_server PUBLISH v5.0 id=- topic=maison/salon/temperature payload=21");
+    CHECK(seen[3] == "to_server PUBLISH v5.0 id=- topic= payload=22");
+    CHECK(seen[4] == "to_client PUBLISH v5.0 id=- topic= payload=21");
+    CHECK(h.count(AnomalyId::MqttTopicAliasUnknown) == 2);
 }
 
 TEST_CASE("Packets sent the wrong way are named when the roles are known", "[mqtt][stream]") {
-    Harness h;
+    DissectorHarness h;
     MqttDissector& d = h.make();
     d.feed(Direction::ToClient, bytes_of(encode_packet(simple_packet(PacketType::Pingreq), Version::V311)), {});
     CHECK(h.raised(AnomalyId::MqttWrongDirection));
 }
 
 TEST_CASE("A malformed packet costs one packet, not the stream", "[mqtt][stream]") {
-    Harness h;
+    DissectorHarness h;
     MqttDissector& d = h.make();
     const Version v = Version::V311;
     const std::string bad = std::string("\x30\x04\x00\x09" "ab", 6);  // topic longer than the packet
@@ -218,9 +205,10 @@ TEST_CASE("A malformed packet costs one packet, not the stream", "[mqtt][stream]
            bytes_of(encode_packet(connect_packet(v, "c"), v) + bad +
                     encode_packet(publish_packet(0, 0, "ciel", "fine"), v)),
            {});
-    REQUIRE(h.log.lines.size() == 3);
-    CHECK(h.log.lines[1] == "to_server PUBLISH v3.1.1 id=- topic= payload= MALFORMED");
-    CHECK(h.log.lines[2] == "to_server PUBLISH v3.1.1 id=- topic=ciel payload=fine");
+    const std::vector<std::string> seen = lines(h);
+    REQUIRE(seen.size() == 3);
+    CHECK(seen[1] == "to_server PUBLISH v3.1.1 id=- topic= payload= MALFORMED");
+    CHECK(seen[2] == "to_server PUBLISH v3.1.1 id=- topic=ciel payload=fine");
     CHECK(h.raised(AnomalyId::MqttFieldPastEnd));
 }
 
@@ -230,14 +218,14 @@ TEST_CASE("After a gap, resynchronisation does not depend on the chunking", "[mq
     const std::string connect = encode_packet(connect_packet(Version::V311, "c"), Version::V311);
     const std::string after_gap("\x30\x02\x00\x00\x00\xc0\x00", 7);
     const auto run = [&](std::size_t chunk) {
-        Harness h;
+        DissectorHarness h;
         MqttDissector& d = h.make();
         d.feed(Direction::ToServer, bytes_of(connect), {});
         d.gap(Direction::ToServer, 9, {});
         for (std::size_t at = 0; at < after_gap.size(); at += chunk)
             d.feed(Direction::ToServer, bytes_of(after_gap.substr(at, chunk)), {});
         d.end({});
-        return std::make_pair(h.log.lines, h.anomalies);
+        return std::make_pair(lines(h), h.anomalies);
     };
     const auto whole = run(after_gap.size());
     CHECK(run(1) == whole);
