@@ -65,6 +65,7 @@ ConnectionTracker::~ConnectionTracker() = default;
 
 SegmentStatus ConnectionTracker::on_segment(const TcpSegment& segment, FrameRef at) {
     Tracked& connection = find_or_create(segment, at);
+    last_ = &connection;
     ConnectionSummary& summary = connection.summary;
     by_activity_.splice(by_activity_.end(), by_activity_, connection.activity);
     summary.end = at.time;
@@ -126,10 +127,13 @@ SegmentStatus ConnectionTracker::on_segment(const TcpSegment& segment, FrameRef 
 ConnectionTracker::Tracked& ConnectionTracker::find_or_create(const TcpSegment& segment,
                                                               FrameRef at) {
     const FlowKey key = FlowKey::of(segment.src, segment.dst);
-    auto found = table_.find(key);
-    if (found == table_.end()) return create(key, segment, at);
-
-    Tracked& existing = *found->second;
+    Tracked* known = last_ != nullptr && last_->key == key ? last_ : nullptr;
+    if (known == nullptr) {
+        auto found = table_.find(key);
+        if (found == table_.end()) return create(key, segment, at);
+        known = found->second.get();
+    }
+    Tracked& existing = *known;
     // Silence is measured on the connection's own clock, so that one frame with
     // an odd timestamp elsewhere cannot end every connection.
     const std::int64_t idle_limit = limits_.idle_timeout_seconds * 1'000'000'000;
@@ -240,6 +244,7 @@ void ConnectionTracker::retire(Tracked& connection, std::optional<EndReason> rea
     end_streams(connection, FrameRef{summary.last_frame, summary.end});
     report_.connection(std::move(summary));
     by_activity_.erase(connection.activity);
+    if (last_ == &connection) last_ = nullptr;
     const FlowKey key = connection.key;  // erase() destroys `connection`
     table_.erase(key);
 }

@@ -48,6 +48,8 @@ private:
     StreamConsumer* consumer_;
     std::size_t pending_total_ = 0;  // before table_: the reassemblers update it as they go
     std::unordered_map<FlowKey, std::unique_ptr<Tracked>, FlowKeyHash> table_;
+    // The connection of the previous segment: the next one is often the same.
+    Tracked* last_ = nullptr;
     std::list<Tracked*> by_activity_;  // least recently active first
     std::uint64_t next_id_ = 0;
 };

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 
 #include "mqscan/endpoint.hpp"
@@ -21,19 +22,24 @@ struct FlowKey {
 
 struct FlowKeyHash {
     std::size_t operator()(const FlowKey& key) const {
-        // FNV-1a over the bytes that make the key.
-        std::uint64_t hash = 1469598103934665603ull;
-        auto mix = [&hash](std::uint8_t byte) {
-            hash ^= byte;
-            hash *= 1099511628211ull;
-        };
+        // Whole words through a multiply-xorshift mixer: hashing byte by byte
+        // showed in profiles, as every packet looks its connection up.
+        std::uint64_t hash = 0x9e3779b97f4a7c15ull;
         for (const Endpoint* e : {&key.low, &key.high}) {
-            const std::size_t width = e->address.version == IpVersion::V4 ? 4 : 16;
-            for (std::size_t i = 0; i < width; ++i) mix(e->address.bytes[i]);
-            mix(static_cast<std::uint8_t>(e->port >> 8));
-            mix(static_cast<std::uint8_t>(e->port));
+            std::uint64_t words[2];
+            std::memcpy(words, e->address.bytes.data(), sizeof words);
+            hash = mix(hash ^ words[0]);
+            hash = mix(hash ^ words[1]);
+            hash = mix(hash ^ e->port);
         }
         return static_cast<std::size_t>(hash);
+    }
+
+private:
+    static std::uint64_t mix(std::uint64_t x) {
+        x ^= x >> 33;
+        x *= 0xff51afd7ed558ccdull;
+        return x ^ (x >> 33);
     }
 };
 
