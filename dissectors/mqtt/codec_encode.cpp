@@ -102,11 +102,12 @@ private:
         if (p_.password) string(*p_.password);
     }
 
-    // The short forms: nothing when the code is absent, no properties when none.
+    // The short forms: nothing when the code is absent, no properties when
+    // none; AUTH has only the first [MQTT 5.0 3.15.2.1].
     void reason_and_properties() {
         if (!p_.reason_code && p_.properties.empty()) return;
         u8(p_.reason_code.value_or(0));
-        if (!p_.properties.empty()) properties(p_.properties);
+        if (!p_.properties.empty() || p_.type == PacketType::Auth) properties(p_.properties);
     }
 
     void codes() {

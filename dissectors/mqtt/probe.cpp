@@ -27,4 +27,13 @@ ProbeResult probe_connect(Bytes first_bytes) {
     return ProbeResult::Yes;
 }
 
+bool holds_whole_packet(Bytes first_bytes) {
+    ByteReader reader(first_bytes);
+    const auto first = reader.u8();
+    if (!first || (*first >> 4) == 0) return false;  // type 0 is reserved
+    const Varint length = peek_varint(reader);
+    return length.status == VarintStatus::Ok && reader.skip(length.length) &&
+           reader.remaining() >= length.value;
+}
+
 }  // namespace mqscan::mqtt

@@ -9,14 +9,22 @@
 #include "mqscan/limits.hpp"
 #include "mqscan/packet_source.hpp"
 #include "mqscan/stream_consumer.hpp"
+#include "mqscan/tls.hpp"
 
 namespace mqscan {
+
+namespace x509 {
+class TrustStore;
+}
 
 struct AnalysisSettings {
     Limits limits;
     // Ports taken as the server's when a connection's SYN was not captured.
     std::vector<std::uint16_t> server_ports{1883, 8883, 443, 80, 8080, 8443, 8081, 9001};
     mqtt::MqttSettings mqtt;
+    tls::TlsSettings tls;
+    // The CA certificates observed chains are verified against (--ca); null: no verification.
+    const x509::TrustStore* trust_store = nullptr;
     // False: reassemble TCP but decode no application protocol (measurements).
     bool dissect = true;
 };

@@ -9,6 +9,7 @@
 #include "mqscan/connection.hpp"
 #include "mqscan/counters.hpp"
 #include "mqscan/mqtt_report.hpp"
+#include "mqscan/tls.hpp"
 
 namespace mqscan {
 
@@ -20,16 +21,27 @@ struct CaptureReport {
     std::vector<Anomaly> anomalies;              // in order; the first Limits::max_anomalies_listed
     std::vector<std::uint64_t> anomaly_counts;   // every occurrence, indexed by AnomalyId
     std::vector<MqttConnectionReport> mqtt;      // the connections carrying MQTT, by id
+    std::vector<TlsConnectionReport> tls;        // the connections carrying TLS, by id
     std::uint64_t mqtt_packets_total = 0;
     std::uint64_t mqtt_packets_unlisted = 0;
 };
 
+// The record of connection `id` in a list sorted by connection, or nullptr.
+template <typename Record>
+const Record* find_connection_record(const std::vector<Record>& all, std::uint64_t id) {
+    const auto found = std::lower_bound(all.begin(), all.end(), id,
+                                        [](const Record& r, std::uint64_t v) { return r.connection < v; });
+    return found != all.end() && found->connection == id ? &*found : nullptr;
+}
+
 // The MQTT record of connection `id`, or nullptr when it carried no MQTT.
 inline const MqttConnectionReport* find_mqtt(const CaptureReport& report, std::uint64_t id) {
-    const auto& all = report.mqtt;
-    const auto found = std::lower_bound(all.begin(), all.end(), id,
-                                        [](const MqttConnectionReport& m, std::uint64_t v) { return m.connection < v; });
-    return found != all.end() && found->connection == id ? &*found : nullptr;
+    return find_connection_record(report.mqtt, id);
+}
+
+// The TLS record of connection `id`, or nullptr when it carried no TLS.
+inline const TlsConnectionReport* find_tls(const CaptureReport& report, std::uint64_t id) {
+    return find_connection_record(report.tls, id);
 }
 
 }  // namespace mqscan

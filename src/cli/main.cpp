@@ -5,8 +5,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "mqscan/analysis.hpp"
+#include "x509/trust_store.hpp"
 #include "report/mosquitto_log.hpp"
 #include "report/packet_lines.hpp"
 #include "report/reporters.hpp"
@@ -23,6 +25,8 @@ struct Options {
     std::string file;
     std::string format = "text";
     std::vector<std::uint16_t> mqtt_ports;
+    std::vector<std::uint16_t> tls_ports;
+    std::vector<std::string> ca_files;
     std::string mqtt_version = "3.1.1";
     mqscan::AnalysisSettings settings;
     mqscan::ReportOptions report;
@@ -34,6 +38,12 @@ void add_capture_options(CLI::App& command, Options& o) {
     command.add_flag("--show-secrets", o.report.show_secrets, "print passwords instead of <hidden>");
     command.add_option("--mqtt-port", o.mqtt_ports,
                        "another server port where MQTT is expected (repeatable; 1883 always is)");
+    command.add_option("--tls-port", o.tls_ports,
+                       "another server port where TLS is expected (repeatable; 8883 and 443 always are)");
+    command.add_option("--ca", o.ca_files,
+                       "PEM file of CA certificates to verify the observed chains against "
+                       "(repeatable), like openssl verify -CAfile")
+        ->check(CLI::ExistingFile);
     command.add_option("--mqtt-version", o.mqtt_version,
                        "MQTT version assumed for a connection whose CONNECT was not captured")
         ->check(CLI::IsMember({"3.1", "3.1.1", "5.0"}))
@@ -48,9 +58,12 @@ void add_capture_options(CLI::App& command, Options& o) {
 void apply(Options& o) {
     auto& mqtt = o.settings.mqtt;
     mqtt.ports.insert(mqtt.ports.end(), o.mqtt_ports.begin(), o.mqtt_ports.end());
+    auto& tls = o.settings.tls;
+    tls.ports.insert(tls.ports.end(), o.tls_ports.begin(), o.tls_ports.end());
     // They are servers too when a connection's roles must be guessed.
     auto& servers = o.settings.server_ports;
     servers.insert(servers.end(), o.mqtt_ports.begin(), o.mqtt_ports.end());
+    servers.insert(servers.end(), o.tls_ports.begin(), o.tls_ports.end());
     mqtt.default_version = o.mqtt_version == "3.1"   ? mqscan::mqtt::Version::V31
                            : o.mqtt_version == "5.0" ? mqscan::mqtt::Version::V5
                                                      : mqscan::mqtt::Version::V311;
@@ -135,6 +148,17 @@ int run_command_line(int argc, char** argv) {
     }
 
     apply(o);
+    // The CA files are read before the capture, so a wrong one costs no analysis time.
+    std::optional<mqscan::x509::TrustStore> trust_store;
+    if (!o.ca_files.empty()) {
+        auto loaded = mqscan::x509::TrustStore::load({o.ca_files.begin(), o.ca_files.end()});
+        if (!loaded) {
+            fmt::print(stderr, "mqscan: {}\n", loaded.error());
+            return kExitUnreadable;
+        }
+        trust_store.emplace(std::move(*loaded));
+        o.settings.trust_store = &*trust_store;
+    }
     auto source = mqscan::open_capture_file(o.file);
     if (!source) {
         fmt::print(stderr, "mqscan: {}\n", source.error());

@@ -49,11 +49,14 @@ mqtt::Packet MqttRecorder::listed_copy(const mqtt::Packet& packet, bool& trimmed
         }
     cost += copy.payload.size();  // already within the payload cap
     if (copy.will) {
-        trimmed |= cap_string(copy.will->topic, field_cap_) | cap_string(copy.will->payload, field_cap_);
+        trimmed |= cap_string(copy.will->topic, field_cap_);
+        trimmed |= cap_string(copy.will->payload, field_cap_);
         trimmed |= cap_properties(copy.will->properties, field_cap_, cost);
         cost += copy.will->topic.size() + copy.will->payload.size();
     }
-    trimmed |= cap_list(copy.subscriptions) | cap_list(copy.unsubscribe_filters) | cap_list(copy.reason_codes);
+    trimmed |= cap_list(copy.subscriptions);
+    trimmed |= cap_list(copy.unsubscribe_filters);
+    trimmed |= cap_list(copy.reason_codes);
     for (mqtt::Subscription& s : copy.subscriptions) {
         trimmed |= cap_string(s.filter, field_cap_);
         cost += sizeof s + s.filter.size();

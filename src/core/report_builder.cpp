@@ -32,9 +32,15 @@ void ReportBuilder::connection(ConnectionSummary summary) {
     }
 }
 
+void ReportBuilder::tls(TlsConnectionReport tls) {
+    if (tls.connection < limits_.max_connections_listed) report_.tls.push_back(std::move(tls));
+}
+
 CaptureReport ReportBuilder::take(CaptureInfo capture) {
     std::sort(report_.connections.begin(), report_.connections.end(),
               [](const auto& a, const auto& b) { return a.id < b.id; });
+    std::sort(report_.tls.begin(), report_.tls.end(),
+              [](const auto& a, const auto& b) { return a.connection < b.connection; });
     report_.capture = std::move(capture);
     return std::move(report_);
 }

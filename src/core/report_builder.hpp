@@ -16,6 +16,8 @@ public:
     void anomaly(AnomalyId id, std::optional<std::uint64_t> connection,
                  std::optional<std::uint64_t> frame, std::string detail = {});
     void connection(ConnectionSummary summary);
+    // The TLS record of a connection that ended (kept for listed connections only).
+    void tls(TlsConnectionReport tls);
     Counters& counters() { return report_.counters; }
 
     // Hands over the report, connections sorted by id.

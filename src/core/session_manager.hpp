@@ -1,7 +1,8 @@
 #pragma once
-// Picks each connection's dissector (port hint, then a header probe), feeds it
-// the reassembled streams, and fences it: a surprise inside a dissector costs
-// that connection's decoding, never the analysis.
+// Picks each connection's dissector (a header probe of the client's first
+// bytes, then the port), feeds it the reassembled streams, and fences it: a
+// surprise inside a dissector costs that connection's decoding, never the
+// analysis.
 
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 #include "core/report_builder.hpp"
 #include "mqscan/analysis.hpp"
 #include "mqtt/mqtt_dissector.hpp"
+#include "tls/tls_dissector.hpp"
 
 namespace mqscan {
 
@@ -27,7 +29,12 @@ private:
     struct Session;
 
     void choose_dissector(Session& session, const ConnectionSummary& connection, Direction dir,
-                          Bytes bytes);
+                          Bytes bytes, FrameRef at);
+    void start_mqtt(Session& session, const ConnectionSummary& connection);
+    void start_tls(Session& session, const ConnectionSummary& connection);
+    // Hands `bytes` to the connection's dissector, inside the fence.
+    void deliver(Session& session, const ConnectionSummary& connection, Direction dir, Bytes bytes,
+                 FrameRef at);
     template <typename Call>
     void fenced(Session& session, const ConnectionSummary& connection, FrameRef at, Call call);
 

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "report/json_mqtt.hpp"
+#include "report/json_tls.hpp"
 #include "report/json_writer.hpp"
 #include "report/reporters.hpp"
 #include "report/time_format.hpp"
@@ -109,10 +110,15 @@ private:
                                         c.stats(Direction::ToClient).gap_count;
         json_.field("gaps_unlisted", gap_count - c.gaps.size());
         const MqttConnectionReport* mqtt = find_mqtt(report_, c.id);
-        json_.field("protocol", mqtt != nullptr ? "mqtt" : "unknown");
+        const TlsConnectionReport* tls = find_tls(report_, c.id);
+        json_.field("protocol", mqtt != nullptr ? "mqtt" : tls != nullptr ? "tls" : "unknown");
         if (mqtt != nullptr) {
             json_.key("mqtt");
             write_mqtt_json(json_, *mqtt, precision_, options_);
+        }
+        if (tls != nullptr) {
+            json_.key("tls");
+            write_tls_json(json_, *tls);
         }
         json_.end_object();
     }

@@ -4,6 +4,7 @@
 
 #include "report/reporters.hpp"
 #include "report/terminal_text.hpp"
+#include "report/text_tls.hpp"
 #include "report/time_format.hpp"
 
 namespace mqscan {
@@ -105,6 +106,8 @@ private:
         line("      to server: {} packets, {} bytes; to client: {} packets, {} bytes", up.packets,
              up.bytes, down.packets, down.bytes);
         mqtt_summary(c.id);
+        if (const TlsConnectionReport* tls = find_tls(report_, c.id))
+            for (const std::string& text : tls_text_lines(*tls)) line("      {}", text);
         const std::uint64_t gap_count = up.gap_count + down.gap_count;
         if (gap_count == 0) return;
         line("      {} gaps: {} bytes missing to server, {} bytes missing to client", gap_count,

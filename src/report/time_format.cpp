@@ -42,6 +42,14 @@ std::string utc_time(Timestamp t, TimePrecision precision) {
                        digits(precision));
 }
 
+std::string iso_utc_seconds(std::int64_t unix_seconds) {
+    const std::time_t seconds = static_cast<std::time_t>(unix_seconds);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
 std::string duration_text(std::int64_t nanoseconds) {
     const double seconds = static_cast<double>(nanoseconds) / 1e9;
     if (seconds < 60) return fmt::format("{:.3f} s", seconds);

@@ -12,5 +12,7 @@ std::string epoch_seconds(Timestamp t, TimePrecision precision);
 std::string utc_time(Timestamp t, TimePrecision precision);
 // "4.880 s", "1 h 02 min"
 std::string duration_text(std::int64_t nanoseconds);
+// ISO 8601 to the second, "2026-11-22T10:00:00Z" (certificate validity).
+std::string iso_utc_seconds(std::int64_t unix_seconds);
 
 }  // namespace mqscan

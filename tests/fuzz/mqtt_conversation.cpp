@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <random>
 
 namespace mqscan::fuzz {
 namespace {
@@ -32,7 +33,7 @@ ConversationSettings decode_settings(std::uint8_t byte) {
     settings.max_packet = kMaxPackets[(byte >> 2) & 3];
     settings.payload_cap = kPayloadCaps[(byte >> 4) & 3];
     settings.roles = (byte & kRolesFromPorts) != 0 ? RoleSource::Port : RoleSource::Syn;
-    settings.recut_randomly = (byte & kRecutRandomly) != 0;
+    settings.recut_randomly = recut_randomly(byte);
     return settings;
 }
 
@@ -84,28 +85,67 @@ mqtt::MqttSettings ConversationSettings::mqtt() const {
     return settings;
 }
 
-Conversation read_conversation(Bytes input) {
+Script read_script(Bytes input) {
     ByteReader in(input);
-    Conversation conversation;
-    conversation.settings = decode_settings(in.u8().value_or(0));
+    Script script;
+    script.settings = in.u8().value_or(0);
     while (const auto control = in.u8()) {
         if ((*control & 3) == kEnd) break;
         const auto length = read_length(in);
         if (!length) break;
         if ((*control & 3) == kGap) {
             const Direction dir = gap_direction(*control);
-            if (*length > 0) conversation.steps.push_back({Step::Kind::Gap, dir, {}, *length});
+            if (*length > 0) script.steps.push_back({Step::Kind::Gap, dir, {}, *length});
             continue;
         }
         const Bytes data = *in.bytes(std::min(*length, in.remaining()));
-        if (!data.empty())
-            conversation.steps.push_back({Step::Kind::Data, data_direction(*control), data, 0});
+        if (!data.empty()) script.steps.push_back({Step::Kind::Data, data_direction(*control), data, 0});
     }
-    return conversation;
+    return script;
+}
+
+Conversation read_conversation(Bytes input) {
+    Script script = read_script(input);
+    return Conversation{decode_settings(script.settings), std::move(script.steps)};
+}
+
+Recut recut(const std::vector<Step>& steps, bool randomly, std::uint32_t seed) {
+    Recut out;
+    std::vector<const Step*> run_steps;  // per run: its first step (the gap, or the data's direction)
+    for (const Step& step : steps) {
+        const bool joins = step.kind == Step::Kind::Data && !run_steps.empty() &&
+                           run_steps.back()->kind == Step::Kind::Data && run_steps.back()->dir == step.dir;
+        if (!joins) {
+            run_steps.push_back(&step);
+            out.runs.emplace_back();
+        }
+        out.runs.back().insert(out.runs.back().end(), step.data.begin(), step.data.end());
+    }
+    std::minstd_rand sizes(seed);
+    for (std::size_t i = 0; i < run_steps.size(); ++i) {
+        const Step& first = *run_steps[i];
+        if (first.kind == Step::Kind::Gap) out.steps.push_back(first);
+        const Bytes run(out.runs[i]);
+        for (std::size_t at = 0; at < run.size();) {
+            const std::size_t size = randomly ? 1 + sizes() % 64 : 1;
+            const Bytes piece = run.subspan(at, std::min(size, run.size() - at));
+            out.steps.push_back({Step::Kind::Data, first.dir, piece, 0});
+            at += piece.size();
+        }
+    }
+    return out;
+}
+
+std::uint32_t fnv1a(Bytes bytes) {
+    std::uint32_t hash = 2166136261u;
+    for (const std::uint8_t byte : bytes) hash = (hash ^ byte) * 16777619u;
+    return hash;
 }
 
 ConversationWriter::ConversationWriter(const ConversationSettings& settings)
-    : out_(1, static_cast<char>(encode_settings(settings))) {}
+    : ConversationWriter(encode_settings(settings)) {}
+
+ConversationWriter::ConversationWriter(std::uint8_t settings) : out_(1, static_cast<char>(settings)) {}
 
 ConversationWriter& ConversationWriter::data(Direction dir, std::string_view bytes) {
     for (std::size_t at = 0; at < bytes.size(); at += kMaxLength) {

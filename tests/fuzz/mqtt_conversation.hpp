@@ -1,6 +1,9 @@
 #pragma once
-// The input format of fuzz_mqtt_stream: one MQTT connection as a script of
-// chunks of both directions, and the settings to dissect it with.
+// The input format of the stream fuzz targets: one connection as a script of
+// chunks of both directions, and a settings byte saying how to dissect it.
+// Each target reads the settings byte its own way; bit 7 is common to all:
+// how the chunking law re-cuts the stream (random pieces, else bytes).
+// fuzz_mqtt_stream's settings:
 //
 //   byte 0   the settings: bits 0-1 the default version (3.1, 3.1.1, 5.0, 3.1.1),
 //            bits 2-3 the packet limit (64, 256, 1024, 4096), bits 4-5 the payload
@@ -52,14 +55,38 @@ struct Conversation {
     std::vector<Step> steps;
 };
 
-// Every input is a conversation: the steps refer to `input`.
+// Any target's input: its settings byte, and the steps, which refer to `input`.
+struct Script {
+    std::uint8_t settings = 0;
+    std::vector<Step> steps;
+};
+Script read_script(Bytes input);
+
+// Every input is an MQTT conversation: the steps refer to `input`.
 Conversation read_conversation(Bytes input);
 
-// Writes inputs in this format (the seed writer uses it). `settings` must be
-// one of the choices above.
+// The settings byte's bit 7: the chunking law re-cuts in random pieces, else in bytes.
+[[nodiscard]] constexpr bool recut_randomly(std::uint8_t settings) { return (settings & 0x80) != 0; }
+
+// Another chunking of the same conversation, for the chunking law: each
+// direction's consecutive data joined and cut anew, a byte at a time or in
+// pieces of 1 to 64 bytes drawn from `seed`; gaps stay where they are, so
+// every piece stays between the same chunks of the other direction.
+struct Recut {
+    std::vector<std::vector<std::uint8_t>> runs;  // the joined data the steps refer to
+    std::vector<Step> steps;
+};
+Recut recut(const std::vector<Step>& steps, bool randomly, std::uint32_t seed);
+
+// FNV-1a of the input: a seed for recut that replays the same way.
+[[nodiscard]] std::uint32_t fnv1a(Bytes bytes);
+
+// Writes inputs in this format (the seed writers use it). `settings` must be
+// one of the choices above; a raw settings byte serves the other targets.
 class ConversationWriter {
 public:
     explicit ConversationWriter(const ConversationSettings& settings);
+    explicit ConversationWriter(std::uint8_t settings);
 
     // Longer data is written as several chunks.
     ConversationWriter& data(Direction dir, std::string_view bytes);

@@ -1,0 +1,53 @@
+#include "tls/tls_phase.hpp"
+
+#include "tls/names.hpp"
+
+namespace mqscan::tls {
+namespace {
+
+constexpr std::uint8_t kChangeCipherSpec = 20;
+constexpr std::uint8_t kAlert = 21;
+constexpr std::uint8_t kHandshake = 22;
+constexpr std::uint8_t kApplicationData = 23;
+
+}  // namespace
+
+void TlsPhase::server_hello(std::uint16_t version) {
+    negotiated_tls13_ = is_tls13(version);
+    if (*negotiated_tls13_) keys_changed_ = {true, true};
+}
+
+// A TLS 1.3 peer may send a ChangeCipherSpec before or after the ServerHello
+// (RFC 8446 §D.4); before it, the client's offer says which protocol it is.
+bool TlsPhase::middlebox_change_cipher_spec() const {
+    return negotiated_tls13_ ? *negotiated_tls13_ : offered_tls13_ || retry_requested_;
+}
+
+RecordRole TlsPhase::encrypted_handshake(Direction dir) {
+    finished_[index(dir)] = true;
+    return RecordRole::EncryptedHandshake;
+}
+
+RecordRole TlsPhase::classify(Direction dir, std::uint8_t content_type) {
+    const bool keys_changed = keys_changed_[index(dir)];
+    switch (content_type) {
+        case kChangeCipherSpec:
+            if (!middlebox_change_cipher_spec()) keys_changed_[index(dir)] = true;
+            return RecordRole::ChangeCipherSpec;
+        case kAlert: return keys_changed ? RecordRole::EncryptedAlert : RecordRole::Alert;
+        case kHandshake: return keys_changed ? encrypted_handshake(dir) : RecordRole::CleartextHandshake;
+        case kApplicationData:
+            if (!tls13() || !keys_changed) return RecordRole::ApplicationData;
+            if (dir == Direction::ToServer && !client_flight_seen_) {
+                client_flight_seen_ = true;
+                server_flight_over_ = true;
+                return encrypted_handshake(dir);
+            }
+            if (dir == Direction::ToClient && client_hello_seen_ && !server_flight_over_)
+                return encrypted_handshake(dir);
+            return RecordRole::ApplicationData;
+        default: return RecordRole::Heartbeat;
+    }
+}
+
+}  // namespace mqscan::tls

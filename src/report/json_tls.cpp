@@ -1,0 +1,150 @@
+#include "report/json_tls.hpp"
+
+#include "report/time_format.hpp"
+
+namespace mqscan {
+namespace {
+
+void write_name(JsonWriter& json, std::string_view key, const DistinguishedName& name) {
+    // An object keyed by attribute; a repeated attribute (two OU) becomes an array.
+    json.key(key).begin_object();
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        bool seen_before = false;
+        for (std::size_t j = 0; j < i; ++j) seen_before |= name[j].key == name[i].key;
+        if (seen_before) continue;
+        std::vector<const std::string*> values;
+        for (std::size_t j = i; j < name.size(); ++j)
+            if (name[j].key == name[i].key) values.push_back(&name[j].value);
+        if (values.size() == 1) {
+            json.field(name[i].key, *values.front());
+        } else {
+            json.key(name[i].key).begin_array();
+            for (const std::string* v : values) json.value(*v);
+            json.end_array();
+        }
+    }
+    json.end_object();
+}
+
+void write_verification(JsonWriter& json, std::string_view key, const ChainVerification& v) {
+    json.key(key).begin_object();
+    json.field("ok", v.ok);
+    json.field("result", v.result);
+    json.field("reason", v.reason);
+    json.end_object();
+}
+
+void write_certificate(JsonWriter& json, const CertificateEntry& entry) {
+    json.begin_object();
+    json.field("der_length", static_cast<std::uint64_t>(entry.der_length));
+    if (!entry.summary) {
+        json.field("error", entry.error);
+        json.end_object();
+        return;
+    }
+    const CertificateSummary& c = *entry.summary;
+    write_name(json, "subject", c.subject);
+    write_name(json, "issuer", c.issuer);
+    json.field("serial", c.serial);
+    json.field("not_before", iso_utc_seconds(c.not_before));
+    json.field("not_after", iso_utc_seconds(c.not_after));
+    json.field("signature_algorithm", c.signature_algorithm);
+    json.field("key", c.key);
+    json.key("san").begin_array();
+    for (const std::string& name : c.san) json.value(name);
+    json.end_array();
+    json.field("is_ca", c.is_ca);
+    json.field("self_signed", c.self_signed);
+    json.field("sha256", c.sha256);
+    json.end_object();
+}
+
+void write_chain(JsonWriter& json, std::string_view key, const std::vector<CertificateEntry>& chain,
+                 const std::optional<ChainVerification>& verification) {
+    json.key(key).begin_array();
+    for (const CertificateEntry& entry : chain) write_certificate(json, entry);
+    json.end_array();
+    if (verification) write_verification(json, std::string(key) + "_verification", *verification);
+}
+
+void write_records(JsonWriter& json, std::string_view key, const TlsRecordCounts& r) {
+    json.key(key).begin_object();
+    json.field("handshake", r.handshake);
+    json.field("encrypted_handshake", r.encrypted_handshake);
+    json.field("change_cipher_spec", r.change_cipher_spec);
+    json.field("alert", r.alert);
+    json.field("application_data", r.application_data);
+    json.field("application_data_bytes", r.application_data_bytes);
+    json.field("heartbeat", r.heartbeat);
+    json.field("other", r.other);
+    json.end_object();
+}
+
+void write_alert(JsonWriter& json, const TlsAlert& alert) {
+    json.begin_object();
+    json.field("frame", alert.frame);
+    json.field("dir", to_string(alert.dir));
+    json.field("encrypted", alert.encrypted);
+    if (!alert.encrypted) {
+        json.field("level", alert.level_name);
+        json.field("description", alert.description_name);
+        if (!alert.explanation.empty()) json.field("explanation", alert.explanation);
+    }
+    json.end_object();
+}
+
+void optional_text(JsonWriter& json, std::string_view key, const std::string& text) {
+    if (text.empty()) {
+        json.key(key).null();
+    } else {
+        json.field(key, text);
+    }
+}
+
+}  // namespace
+
+void write_tls_json(JsonWriter& json, const TlsConnectionReport& tls) {
+    json.begin_object();
+    optional_text(json, "version", tls.version);
+    optional_text(json, "cipher", tls.cipher);
+    optional_text(json, "sni", tls.sni);
+    optional_text(json, "alpn", tls.alpn);
+    json.key("handshake").begin_array();
+    for (const TlsHandshakeStep& step : tls.handshake)
+        json.value(std::string(to_string(step.dir)) + ":" + step.type);
+    json.end_array();
+    json.field("client_cert_requested", tls.client_cert_requested);
+    json.key("client_cert_sent");
+    if (tls.client_cert_sent) {
+        json.value(*tls.client_cert_sent);
+    } else {
+        json.null();
+    }
+    json.field("established", tls.established);
+    optional_text(json, "failed_at", tls.failed_at);
+    json.field("certificates_visible", tls.certificates_visible);
+    write_chain(json, "server_certificates", tls.server_certificates, tls.server_verification);
+    write_chain(json, "client_certificates", tls.client_certificates, tls.client_verification);
+    json.key("alerts").begin_array();
+    for (const TlsAlert& alert : tls.alerts) write_alert(json, alert);
+    json.end_array();
+    json.key("records").begin_object();
+    write_records(json, "to_server", tls.records[static_cast<int>(Direction::ToServer)]);
+    write_records(json, "to_client", tls.records[static_cast<int>(Direction::ToClient)]);
+    json.end_object();
+    json.key("application_data").begin_object();
+    for (const Direction dir : {Direction::ToServer, Direction::ToClient}) {
+        const TlsRecordCounts& r = tls.records[static_cast<int>(dir)];
+        json.key(to_string(dir)).begin_object();
+        json.field("records", r.application_data);
+        json.field("bytes", r.application_data_bytes);
+        json.end_object();
+    }
+    json.end_object();
+    optional_text(json, "ja3", tls.ja3);
+    optional_text(json, "ja3s", tls.ja3s);
+    optional_text(json, "ja4", tls.ja4);
+    json.end_object();
+}
+
+}  // namespace mqscan
