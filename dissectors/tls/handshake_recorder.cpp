@@ -165,6 +165,16 @@ void HandshakeRecorder::on_change_cipher_spec(Direction dir, std::uint16_t lengt
         report_.client_cert_sent = false;
 }
 
+void HandshakeRecorder::on_probable_refusal(FrameRef at) {
+    TlsAlert alert{at.number, Direction::ToClient, true, true, 0, 0, {}, {}, {}};
+    alert.explanation =
+        "probably the server refusing the client: right after the client's Finished it sent one "
+        "encrypted record of 19 bytes, the size of an alert (TLS 1.3 encrypts alerts); a broker "
+        "does this when the client sent no certificate, or one it does not trust";
+    if (report_.failed_at.empty()) report_.failed_at = last_step_.empty() ? "none" : last_step_;
+    add_alert(alert, at);
+}
+
 void HandshakeRecorder::add_alert(const TlsAlert& alert, FrameRef at) {
     if (alert.level == kFatal) {
         flag(AnomalyId::TlsAlertFatal, at,
@@ -183,13 +193,13 @@ void HandshakeRecorder::add_alert(const TlsAlert& alert, FrameRef at) {
 // RFC 8446 §6: an alert is a level and a description; RFC 8446 §5.1 forbids
 // fragmenting or coalescing them, older versions only the former.
 void HandshakeRecorder::on_alert_record(Direction dir, Bytes fragment, bool encrypted, FrameRef at) {
-    if (encrypted) return add_alert(TlsAlert{at.number, dir, true, 0, 0, {}, {}, {}}, at);
+    if (encrypted) return add_alert(TlsAlert{at.number, dir, true, false, 0, 0, {}, {}, {}}, at);
     if (fragment.empty() || fragment.size() % 2 != 0)
         flag(AnomalyId::TlsAlertMalformed, at,
              fmt::format("{} bytes from the {}", fragment.size(), sender_name(dir)));
     ByteReader in(fragment);
     while (in.remaining() >= 2) {
-        TlsAlert alert{at.number, dir, false, *in.u8(), *in.u8(), {}, {}, {}};
+        TlsAlert alert{at.number, dir, false, false, *in.u8(), *in.u8(), {}, {}, {}};
         alert.level_name = alert_level_name(alert.level);
         alert.description_name = alert_description_name(alert.description);
         alert.explanation = explain_alert(alert.description, dir, empty_client_certificate_);

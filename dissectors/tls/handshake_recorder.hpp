@@ -31,6 +31,9 @@ public:
     void on_alert_record(Direction dir, Bytes fragment, bool encrypted, FrameRef at);
     // After the phase has classified the record.
     void on_change_cipher_spec(Direction dir, std::uint16_t length, FrameRef at);
+    // TLS 1.3: the server's first record after the client's Finished has the
+    // size of an encrypted alert; it most likely refused the client.
+    void on_probable_refusal(FrameRef at);
     // One step of the handshake ladder, listed up to TlsSettings::max_records_listed.
     void add_step(Direction dir, std::string type, std::size_t length, FrameRef at);
 

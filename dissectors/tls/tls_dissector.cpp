@@ -13,6 +13,7 @@ constexpr std::uint8_t kHandshake = 22;
 // bytes; RFC 8446 §5.2: a TLS 1.3 protected record at most 2^14 + 256.
 constexpr std::uint16_t kMaxPlaintext = 1u << 14;
 constexpr std::uint16_t kMaxTls13Ciphertext = (1u << 14) + 256;
+constexpr std::uint16_t kEncryptedAlertLength = 2 + 1 + 16;
 
 std::string describe_record(std::uint8_t type, std::uint16_t length, Direction dir) {
     return fmt::format("{} record of {} bytes from the {}", content_type_name(type), length,
@@ -34,7 +35,7 @@ public:
         d_.flag(AnomalyId::TlsRecordTooLong, at_, describe_record(header.type, header.length, dir_));
         // Counted as what it is, but its content is unknown: the handshake
         // messages it carried, and so those after it, cannot be read.
-        const RecordRole role = d_.phase_.classify(dir_, header.type);
+        const RecordRole role = d_.phase_.classify(dir_, header.type, at_.number);
         d_.count(dir_, role, header.length);
         if (role == RecordRole::CleartextHandshake) d_.lose_messages(dir_);
     }
@@ -157,7 +158,7 @@ void TlsDissector::on_record(Direction dir, const RecordHeader& header, Bytes fr
     }
     if (header.type != kHandshake && side(dir).assembler.in_message())
         flag(AnomalyId::TlsHandshakeInterleaved, at, describe_record(header.type, header.length, dir));
-    const RecordRole role = phase_.classify(dir, header.type);
+    const RecordRole role = phase_.classify(dir, header.type, at.number);
     count(dir, role, header.length);
     check_length(dir, header, role, at);
     switch (role) {
@@ -181,9 +182,16 @@ void TlsDissector::on_record(Direction dir, const RecordHeader& header, Bytes fr
             recorder_.on_change_cipher_spec(dir, header.length, at);
             break;
         case RecordRole::ApplicationData:
+            // An encrypted alert is 2 bytes, its inner type and a 16-byte AEAD tag (RFC 8446 §5.2).
+            if (dir == Direction::ToClient && phase_.tls13() && header.length == kEncryptedAlertLength &&
+                phase_.server_records_after_client_flight() == 1) {
+                refused_ = true;
+                recorder_.on_probable_refusal(at);
+            }
+            break;
         case RecordRole::Heartbeat: break;
     }
-    report_.established = phase_.established();
+    report_.established = phase_.established() && !refused_;
 }
 
 }  // namespace mqscan::tls

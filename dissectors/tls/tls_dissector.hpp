@@ -61,6 +61,7 @@ private:
     std::array<Side, 2> sides_;
     TlsPhase phase_;
     HandshakeRecorder recorder_;
+    bool refused_ = false;  // TLS 1.3: the server most likely refused the client (see on_record)
 };
 
 }  // namespace mqscan::tls

@@ -28,23 +28,29 @@ RecordRole TlsPhase::encrypted_handshake(Direction dir) {
     return RecordRole::EncryptedHandshake;
 }
 
-RecordRole TlsPhase::classify(Direction dir, std::uint8_t content_type) {
+RecordRole TlsPhase::classify(Direction dir, std::uint8_t content_type, std::uint64_t frame) {
     const bool keys_changed = keys_changed_[index(dir)];
     switch (content_type) {
         case kChangeCipherSpec:
             if (!middlebox_change_cipher_spec()) keys_changed_[index(dir)] = true;
             return RecordRole::ChangeCipherSpec;
-        case kAlert: return keys_changed ? RecordRole::EncryptedAlert : RecordRole::Alert;
+        // TLS 1.3 encrypts every record under the outer type application_data
+        // (RFC 8446 §5.2): an alert record is cleartext, e.g. a client that
+        // rejects the server's certificate before it has keys of its own.
+        case kAlert: return keys_changed && !tls13() ? RecordRole::EncryptedAlert : RecordRole::Alert;
         case kHandshake: return keys_changed ? encrypted_handshake(dir) : RecordRole::CleartextHandshake;
         case kApplicationData:
             if (!tls13() || !keys_changed) return RecordRole::ApplicationData;
-            if (dir == Direction::ToServer && !client_flight_seen_) {
-                client_flight_seen_ = true;
+            // The client writes its flight (Certificate, CertificateVerify,
+            // Finished) at once: the records of its first encrypted frame.
+            if (dir == Direction::ToServer && (!client_flight_frame_ || *client_flight_frame_ == frame)) {
+                client_flight_frame_ = frame;
                 server_flight_over_ = true;
                 return encrypted_handshake(dir);
             }
             if (dir == Direction::ToClient && client_hello_seen_ && !server_flight_over_)
                 return encrypted_handshake(dir);
+            if (dir == Direction::ToClient && client_flight_frame_) ++server_records_after_client_flight_;
             return RecordRole::ApplicationData;
         default: return RecordRole::Heartbeat;
     }

@@ -7,7 +7,7 @@
 //   ServerHello, and every encrypted record carries the outer type
 //   application_data; a ChangeCipherSpec only soothes middleboxes (§D.4).
 //   Which encrypted records are still handshake is inferred: the client's
-//   first encrypted record (its Finished flight), and the server's records
+//   records of its first encrypted frame (its Finished flight), and the server's records
 //   before it, when the ClientHello was seen and the client's stream is
 //   still read (without them a server record could be either: it counts as
 //   the application data it looks like). Early data, sent before the
@@ -47,11 +47,16 @@ public:
     // The negotiated version, from the ServerHello.
     void server_hello(std::uint16_t version);
 
-    // What a record of `content_type` (a valid one) is, and the state it leads to.
-    RecordRole classify(Direction dir, std::uint8_t content_type);
+    // What a record of `content_type` (a valid one), delivered by `frame`, is,
+    // and the state it leads to.
+    RecordRole classify(Direction dir, std::uint8_t content_type, std::uint64_t frame);
 
     [[nodiscard]] bool encrypted(Direction dir) const { return keys_changed_[index(dir)]; }
     [[nodiscard]] bool tls13() const { return negotiated_tls13_.value_or(false); }
+    // TLS 1.3: how many records the server sent after the client's flight.
+    [[nodiscard]] std::uint32_t server_records_after_client_flight() const {
+        return server_records_after_client_flight_;
+    }
     // Both directions sent their Finished, or what stands for it when encrypted.
     [[nodiscard]] bool established() const { return finished_[0] && finished_[1]; }
 
@@ -66,8 +71,9 @@ private:
     std::optional<bool> negotiated_tls13_;
     std::array<bool, 2> keys_changed_{};
     std::array<bool, 2> finished_{};
-    bool client_flight_seen_ = false;  // TLS 1.3: the client's first encrypted record
+    std::optional<std::uint64_t> client_flight_frame_;  // TLS 1.3: the client's first encrypted frame
     bool server_flight_over_ = false;  // TLS 1.3: the server's encrypted records are data from now on
+    std::uint32_t server_records_after_client_flight_ = 0;
 };
 
 }  // namespace mqscan::tls

@@ -44,6 +44,7 @@ struct TlsAlert {
     std::uint64_t frame = 0;
     Direction dir = Direction::ToServer;
     bool encrypted = false;         // then level and description are unknown
+    bool inferred = false;          // not an alert record: a TLS 1.3 record of an alert's size
     std::uint8_t level = 0;         // 1 warning, 2 fatal
     std::uint8_t description = 0;
     std::string level_name;         // "warning", "fatal"

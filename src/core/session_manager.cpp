@@ -59,7 +59,8 @@ void SessionManager::start_tls(Session& session, const ConnectionSummary& connec
 }
 
 // The client's first bytes decide (cleartext MQTT on 8883 is MQTT, TLS on
-// 1883 is TLS, and both are findings); without them, the server's port.
+// 1883 is TLS, and both are findings); without them, a TLS record from the
+// server, else the server's port.
 void SessionManager::choose_dissector(Session& session, const ConnectionSummary& connection,
                                       Direction dir, Bytes bytes, FrameRef at) {
     using mqtt::ProbeResult;
@@ -74,6 +75,11 @@ void SessionManager::choose_dissector(Session& session, const ConnectionSummary&
                                    bytes.begin() + static_cast<std::ptrdiff_t>(kept));
         mqtt_probe = mqtt::probe_connect(session.probe_bytes);
         tls_probe = tls::probe_record(session.probe_bytes);
+    } else {
+        // The server spoke first (the capture started late): a TLS record
+        // header reads the same from either side.
+        tls_probe = tls::probe_record(bytes);
+        if (tls_probe == ProbeResult::NeedMore) tls_probe = ProbeResult::No;
     }
     if (mqtt_probe == ProbeResult::Yes) {
         start_mqtt(session, connection);

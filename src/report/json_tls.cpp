@@ -85,11 +85,12 @@ void write_alert(JsonWriter& json, const TlsAlert& alert) {
     json.field("frame", alert.frame);
     json.field("dir", to_string(alert.dir));
     json.field("encrypted", alert.encrypted);
+    if (alert.inferred) json.field("inferred", true);
     if (!alert.encrypted) {
         json.field("level", alert.level_name);
         json.field("description", alert.description_name);
-        if (!alert.explanation.empty()) json.field("explanation", alert.explanation);
     }
+    if (!alert.explanation.empty()) json.field("explanation", alert.explanation);
     json.end_object();
 }
 
@@ -107,6 +108,12 @@ void write_tls_json(JsonWriter& json, const TlsConnectionReport& tls) {
     json.begin_object();
     optional_text(json, "version", tls.version);
     optional_text(json, "cipher", tls.cipher);
+    json.key("cipher_code");
+    if (tls.cipher.empty()) {
+        json.null();
+    } else {
+        json.value(static_cast<std::uint64_t>(tls.cipher_code));
+    }
     optional_text(json, "sni", tls.sni);
     optional_text(json, "alpn", tls.alpn);
     json.key("handshake").begin_array();

@@ -53,6 +53,10 @@ std::string authentication(const TlsConnectionReport& tls) {
 std::string outcome(const TlsConnectionReport& tls) {
     std::string fatal;
     for (const TlsAlert& a : tls.alerts) {
+        if (a.inferred) {
+            fatal = fmt::format("frame {}: {}", a.frame, a.explanation);
+            break;
+        }
         if (a.encrypted || a.level != 2) continue;
         fatal = fmt::format("fatal alert {} from the {} (frame {}){}", a.description_name,
                             a.dir == Direction::ToServer ? "client" : "server", a.frame,
@@ -73,9 +77,9 @@ std::string application_data(const TlsConnectionReport& tls) {
     const TlsRecordCounts& down = tls.records[static_cast<int>(Direction::ToClient)];
     const std::uint64_t records = up.application_data + down.application_data;
     if (records == 0) return "no application data";
-    return fmt::format("{} records of encrypted data ({} to the server, {} B; {} to the client, "
+    return fmt::format("{} record{} of encrypted data ({} to the server, {} B; {} to the client, "
                        "{} B), none readable",
-                       records, up.application_data, up.application_data_bytes,
+                       records, records == 1 ? "" : "s", up.application_data, up.application_data_bytes,
                        down.application_data, down.application_data_bytes);
 }
 

@@ -28,8 +28,10 @@ Conversation tls12_session() {
 }
 
 // syncsynchalt's TLS 1.3 session (x25519, AES-256-GCM): the wire records.
+// Each flight in its own frame, as on the wire: the client's first encrypted
+// frame is its handshake flight, its later ones data.
 Conversation tls13_session() {
-    return {
+    Conversation flights = {
         to_server(tls13("clienthello")),
         to_client(tls13("serverhello") + tls13("serverccs") + tls13("serverencextensions") +
                   tls13("serverenccert") + tls13("serverenccertverify") + tls13("serverencfinished")),
@@ -38,6 +40,8 @@ Conversation tls13_session() {
         to_client(tls13("serverencticket1") + tls13("serverencticket2")),
         to_client(tls13("serverencdata")),
     };
+    for (std::size_t i = 0; i < flights.size(); ++i) flights[i].frame = i + 1;
+    return flights;
 }
 
 // A CertificateRequest of TLS 1.2 (RFC 5246 §7.4.4).
@@ -173,15 +177,15 @@ TEST_CASE("A TLS 1.3 handshake is encrypted after the ServerHello", "[tls][strea
     REQUIRE(r.server_hello);
     CHECK(r.server_hello->key_share_groups == std::vector<std::uint16_t>{29});
     CHECK(with_prefix(out.lines(), "step") == std::vector<std::string>{
-                                                  "step frame=0 to_server client_hello length=244",
-                                                  "step frame=0 to_client server_hello length=118",
-                                                  "step frame=0 to_client change_cipher_spec length=1",
-                                                  "step frame=0 to_client encrypted_handshake length=23",
-                                                  "step frame=0 to_client encrypted_handshake length=835",
-                                                  "step frame=0 to_client encrypted_handshake length=281",
-                                                  "step frame=0 to_client encrypted_handshake length=69",
-                                                  "step frame=0 to_server change_cipher_spec length=1",
-                                                  "step frame=0 to_server encrypted_handshake length=69",
+                                                  "step frame=1 to_server client_hello length=244",
+                                                  "step frame=2 to_client server_hello length=118",
+                                                  "step frame=2 to_client change_cipher_spec length=1",
+                                                  "step frame=2 to_client encrypted_handshake length=23",
+                                                  "step frame=2 to_client encrypted_handshake length=835",
+                                                  "step frame=2 to_client encrypted_handshake length=281",
+                                                  "step frame=2 to_client encrypted_handshake length=69",
+                                                  "step frame=3 to_server change_cipher_spec length=1",
+                                                  "step frame=3 to_server encrypted_handshake length=69",
                                               });
     // The session tickets after the client's Finished cannot be told from data.
     CHECK(
@@ -216,6 +220,46 @@ TEST_CASE("TLS 1.3 without the client's side: no handshake is inferred from encr
         CHECK(out.report.records[0].stream_lost);
         CHECK_FALSE(out.report.established);
     }
+}
+
+TEST_CASE("TLS 1.3: a 19-byte record answering the client's Finished is a probable refusal",
+          "[tls][stream]") {
+    // The handshake of tls13_session, then what mosquitto sends a client it
+    // refuses: one encrypted alert (2 bytes + inner type + 16-byte tag).
+    const Conversation session = tls13_session();
+    Conversation refused(session.begin(), session.begin() + 3);
+    refused.push_back(to_client(record(kApplicationData, 0x0303, std::string(19, '\x5a'))));
+    refused.back().frame = 4;
+    const Outcome out = run(refused);
+    CHECK_FALSE(out.report.established);
+    CHECK(out.report.failed_at == "encrypted_handshake");
+    REQUIRE(out.report.alerts.size() == 1);
+    CHECK(out.report.alerts[0].encrypted);
+    CHECK(out.report.alerts[0].frame == 4);
+    CHECK_THAT(out.report.alerts[0].explanation, Catch::Contains("probably the server refusing"));
+    check_chunking_law(refused);
+
+    // A session ticket first (a longer record): the server accepted the client.
+    const Outcome accepted = run(session);
+    CHECK(accepted.report.established);
+    CHECK(accepted.report.alerts.empty());
+}
+
+TEST_CASE("TLS 1.3: an alert record is cleartext even after the ServerHello", "[tls][stream]") {
+    // RFC 8446 §5.2: protected records carry the outer type application_data,
+    // so a client refusing the server's certificate before it has keys sends
+    // its unknown_ca in the clear.
+    const Conversation session = tls13_session();
+    Conversation wrong_ca(session.begin(), session.begin() + 2);
+    wrong_ca.push_back(to_server(record(kAlert, 0x0303, std::string("\x02\x30", 2))));
+    wrong_ca.back().frame = 3;
+    const Outcome out = run(wrong_ca);
+    REQUIRE(out.report.alerts.size() == 1);
+    CHECK_FALSE(out.report.alerts[0].encrypted);
+    CHECK(out.report.alerts[0].description_name == "unknown_ca");
+    CHECK_FALSE(out.report.alerts[0].explanation.empty());
+    CHECK_FALSE(out.report.established);
+    check_chunking_law(wrong_ca);
 }
 
 TEST_CASE("A client without a certificate: empty Certificate, then handshake_failure",
