@@ -13,13 +13,9 @@ set -euo pipefail
 readonly FIRST_PORT=18830       # not 1883, so a broker already running there is left alone
 readonly PORTS_TO_TRY=20
 readonly CLIENT_TIMEOUT=20      # seconds, for every mosquitto client run
-readonly SETTLE_SECONDS=1       # lets the last packets reach the capturer before it stops
 readonly RETAINED_TOPIC=maison/salon/temperature
 readonly TOPIC=ciel
 readonly MQTTJS_SESSION="$(dirname "$(readlink -f "$0")")/mqttjs_session.js"
-# -Z root: Debian's tcpdump would otherwise drop to user tcpdump before opening the file.
-# A 64 MiB kernel buffer (-B, in KiB): the default one overflows on 64 KB loopback segments.
-readonly TCPDUMP=(tcpdump -Z root -n -U --immediate-mode -B 65536)
 
 work=$(mktemp -d)
 port=""
@@ -32,25 +28,13 @@ ipv6_loopback_available() {
     grep -q '^00000000000000000000000000000001 .* lo$' /proc/net/if_inet6 2>/dev/null
 }
 
-# Starts mosquitto on the first free port from FIRST_PORT, on 127.0.0.1 (and ::1 if present).
-start_broker() {
-    local candidate conf="$work/mosquitto.conf"
-    for ((candidate = FIRST_PORT; candidate < FIRST_PORT + PORTS_TO_TRY; candidate++)); do
-        {
-            echo "listener $candidate 127.0.0.1"
-            ipv6_loopback_available && echo "listener $candidate ::1"
-            echo "allow_anonymous true"
-            echo "persistence false"
-            echo "log_dest stderr"
-        } >"$conf"
-        start_background "$work/broker.log" mosquitto -c "$conf"
-        if wait_for_line 'mosquitto version .* running' "$work/broker.log" "$last_pid" 10; then
-            port=$candidate
-            return 0
-        fi
-        stop_process "$last_pid"  # the port was taken: try the next one
-    done
-    die "could not start mosquitto on ports $FIRST_PORT..$((candidate - 1)): $(cat "$work/broker.log")"
+# The broker's configuration with its listener on PORT, on 127.0.0.1 (and ::1 if present).
+broker_conf() {
+    echo "listener $1 127.0.0.1"
+    ipv6_loopback_available && echo "listener $1 ::1"
+    echo "allow_anonymous true"
+    echo "persistence false"
+    echo "log_dest stderr"
 }
 
 # Runs one mosquitto client against the broker at HOST, bounded in time.
@@ -111,20 +95,9 @@ record_session() {
     local file=$1 host=$2 extras=$3
     shift 3
     rm -f "$file"
-    start_background "$work/capture.log" "$@"
-    local capture_pid=$last_pid
-    wait_for_line 'listening on|Capturing on' "$work/capture.log" "$capture_pid" 10 ||
-        die "capturer did not start: $* : $(cat "$work/capture.log")"
+    start_capture "$work/capture.log" "$@"
     run_session "$host" "$extras"
-    sleep "$SETTLE_SECONDS"
-    stop_process "$capture_pid"
-    [[ -s $file ]] || die "no capture written to $file: $(cat "$work/capture.log")"
-}
-
-# True when the capturer's closing statistics report packets it lost
-# (tcpdump: "N packets dropped by kernel"; dumpcap: "received/dropped ...: R/D (pcap:...").
-capture_lost_packets() {
-    grep -Eq '^[1-9][0-9]* packets dropped by|/[1-9][0-9]* \(pcap:' "$1"
+    stop_capture "$file" "$work/capture.log"
 }
 
 # Like record_session, again if the capturer lost packets: lost packets are holes that
@@ -180,7 +153,7 @@ main() {
     [[ -d /usr/share/nodejs/mqtt ]] || die "MQTT.js is not installed (Debian package node-mqtt)"
     # About 100 KB of numbered lines: a message whose segments were reordered hashes differently.
     seq 1 18900 >"$work/large.txt"
-    start_broker
+    start_mosquitto_on_free_port "$FIRST_PORT" 1 "$PORTS_TO_TRY" broker_conf
     echo "mosquitto listening on port $port"
     if [[ $1 == --sample ]]; then
         [[ $# -eq 2 ]] || die "usage: $0 --sample FILE"

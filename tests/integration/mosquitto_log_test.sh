@@ -15,7 +15,6 @@ readonly FIRST_PORT=18890       # a range of its own: other integration tests us
 readonly PORT_PAIRS_TO_TRY=20
 readonly CLIENT_TIMEOUT=20      # seconds, for every mosquitto client run
 readonly SKIPPED=77
-readonly TCPDUMP=(tcpdump -Z root -n -U --immediate-mode -B 65536 -i lo)
 # Lines about the broker itself, not about a connection.
 readonly BROKER_ONLY='^[0-9]+: (mosquitto version .* (starting|running|terminating)|Config loaded from |Opening ipv[46] listen socket on port )'
 
@@ -30,29 +29,22 @@ source "$(dirname "$(readlink -f "$0")")/background_processes.sh"
 
 # A broker with two listeners on 127.0.0.1: PORT lets anonymous clients in, PORT+1 refuses them.
 # It logs to stderr, which is unbuffered: its stdout reaches a file only when it stops.
-start_broker() {
-    local candidate conf="$work/mosquitto.conf"
-    for ((candidate = FIRST_PORT; candidate < FIRST_PORT + 2 * PORT_PAIRS_TO_TRY; candidate += 2)); do
-        cat >"$conf" <<EOF
+broker_conf() {
+    cat <<EOF
 per_listener_settings true
-listener $candidate 127.0.0.1
+listener $1 127.0.0.1
 allow_anonymous true
-listener $((candidate + 1)) 127.0.0.1
+listener $(($1 + 1)) 127.0.0.1
 allow_anonymous false
 persistence false
 log_type all
 log_dest stderr
 EOF
-        start_background "$work/broker.log" mosquitto -c "$conf"
-        broker_pid=$last_pid
-        if wait_for_line 'mosquitto version .* running' "$work/broker.log" "$broker_pid" 10; then
-            port=$candidate
-            refusing_port=$((candidate + 1))
-            return 0
-        fi
-        stop_process "$broker_pid"  # a port was taken: try the next pair
-    done
-    die "could not start mosquitto on ports $FIRST_PORT..$((candidate - 1)): $(cat "$work/broker.log")"
+}
+
+start_broker() {
+    start_mosquitto_on_free_port "$FIRST_PORT" 2 "$PORT_PAIRS_TO_TRY" broker_conf
+    refusing_port=$((port + 1))
 }
 
 # Runs one mosquitto client, bounded in time: client TOOL [ARGS...]
@@ -99,17 +91,12 @@ run_session() {
 }
 
 record() {
-    start_background "$work/tcpdump.log" "${TCPDUMP[@]}" -w "$work/session.pcap" \
+    start_capture "$work/tcpdump.log" "${TCPDUMP[@]}" -i lo -w "$work/session.pcap" \
         "tcp port $port or tcp port $refusing_port"
-    local capture_pid=$last_pid
-    wait_for_line 'listening on' "$work/tcpdump.log" "$capture_pid" 10 ||
-        die "tcpdump did not start: $(cat "$work/tcpdump.log")"
     run_session
-    sleep 1  # lets the last packets reach tcpdump
-    stop_process "$capture_pid"
+    stop_capture "$work/session.pcap" "$work/tcpdump.log"
     stop_process "$broker_pid"
-    grep -Eq '^0 packets dropped by kernel' "$work/tcpdump.log" ||
-        die "tcpdump lost packets: $(cat "$work/tcpdump.log")"
+    ! capture_lost_packets "$work/tcpdump.log" || die "tcpdump lost packets: $(cat "$work/tcpdump.log")"
 }
 
 # Fails unless the broker wrote each kind of line this session is meant to exercise.

@@ -23,19 +23,6 @@ std::string printable_bytes(std::string_view bytes) {
     return text;
 }
 
-namespace {
-
-// A large value is shown cut, with its length and the start of its SHA-256, which still
-// tell it apart from any other.
-std::string shortened(const std::string& value) {
-    constexpr std::size_t kShown = 48;
-    if (value.size() <= kShown) return value;
-    return fmt::format("{}...[{} characters, sha256 {:.16}]", value.substr(0, kShown),
-                       value.size(), digest_of(value).sha256);
-}
-
-}  // namespace
-
 std::ostream& operator<<(std::ostream& out, const MqttFields& packet) {
     out << "frame " << packet.frame << ":";
     for (const MqttField& field : packet.fields)

@@ -1,5 +1,7 @@
 #include "ordered_json.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -75,6 +77,26 @@ const JsonNode* JsonNode::find(std::string_view key) const {
 const JsonNode& JsonNode::at(std::string_view key) const {
     if (const JsonNode* node = find(key)) return *node;
     throw std::runtime_error("no '" + std::string(key) + "' in tshark's JSON");
+}
+
+const JsonNode* JsonNode::find_below(std::string_view key) const {
+    for (const JsonMember& member : members) {
+        if (member.key == key) return &member.value;
+        if (const JsonNode* found = member.value.find_below(key)) return found;
+    }
+    return nullptr;
+}
+
+std::vector<const JsonNode*> JsonNode::all_below(std::string_view key) const {
+    std::vector<const JsonNode*> found;
+    for (const JsonMember& member : members) {
+        if (member.key == key) {
+            found.push_back(&member.value);
+        } else {
+            std::ranges::copy(member.value.all_below(key), std::back_inserter(found));
+        }
+    }
+    return found;
 }
 
 JsonNode parse_ordered_json(std::string_view text) {

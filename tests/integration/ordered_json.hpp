@@ -17,6 +17,10 @@ struct JsonNode {
     [[nodiscard]] const JsonNode* find(std::string_view key) const;
     // Like find, but throws std::runtime_error when there is no such member.
     [[nodiscard]] const JsonNode& at(std::string_view key) const;
+    // The first member named `key` at any depth (depth first, in order), or nullptr.
+    [[nodiscard]] const JsonNode* find_below(std::string_view key) const;
+    // Every member named `key` at any depth, in order (not those inside another such member).
+    [[nodiscard]] std::vector<const JsonNode*> all_below(std::string_view key) const;
 };
 
 struct JsonMember {

@@ -36,3 +36,9 @@ StreamDigest digest_of(std::string_view bytes) {
     digester.add({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
     return digester.finish();
 }
+
+std::string shortened(const std::string& value, std::size_t shown) {
+    if (value.size() <= shown) return value;
+    return fmt::format("{}...[{} characters, sha256 {:.16}]", value.substr(0, shown),
+                       value.size(), digest_of(value).sha256);
+}

@@ -35,3 +35,7 @@ private:
 
 // The digest of bytes that are all at hand.
 StreamDigest digest_of(std::string_view bytes);
+
+// A large value as failure messages show it: its first `shown` characters, its length and
+// the start of its SHA-256, which still tell it apart from any other.
+std::string shortened(const std::string& value, std::size_t shown = 48);

@@ -190,10 +190,5 @@ TsharkMqtt tshark_mqtt_packets(const std::string& path,
         "-n -r " + shell_quote(path) + " -Y mqtt -T json -x -J 'frame tcp mqtt'";
     for (const std::uint16_t port : mqtt_ports)
         arguments += fmt::format(" -d tcp.port=={},mqtt", port);
-    std::string json;
-    run_tshark(arguments, [&](std::string_view line) {
-        json += line;
-        json += '\n';
-    });
-    return packets_by_flow(parse_ordered_json(json));
+    return packets_by_flow(parse_ordered_json(tshark_output(arguments)));
 }

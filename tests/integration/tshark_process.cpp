@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -16,10 +17,11 @@ std::string shell_quote(const std::string& text) {
     return quoted + "'";
 }
 
-void run_tshark(const std::string& arguments,
-                const std::function<void(std::string_view)>& on_line) {
-    const std::string command = "tshark " + arguments + " 2>/dev/null";
-    FILE* pipe = popen(command.c_str(), "r");
+void run_command(const std::string& command,
+                 const std::function<void(std::string_view)>& on_line,
+                 std::initializer_list<int> success_statuses) {
+    const std::string shell_command = command + " 2>/dev/null";
+    FILE* pipe = popen(shell_command.c_str(), "r");
     if (pipe == nullptr) throw std::runtime_error("cannot start: " + command);
     char* line = nullptr;
     std::size_t capacity = 0;
@@ -31,8 +33,31 @@ void run_tshark(const std::string& arguments,
     }
     free(line);
     const int status = pclose(pipe);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    if (!WIFEXITED(status) ||
+        std::ranges::find(success_statuses, WEXITSTATUS(status)) == success_statuses.end())
         throw std::runtime_error(fmt::format("`{}` failed (wait status {})", command, status));
+}
+
+std::string command_output(const std::string& command,
+                           std::initializer_list<int> success_statuses) {
+    std::string output;
+    run_command(
+        command,
+        [&](std::string_view line) {
+            output += line;
+            output += '\n';
+        },
+        success_statuses);
+    return output;
+}
+
+void run_tshark(const std::string& arguments,
+                const std::function<void(std::string_view)>& on_line) {
+    run_command("tshark " + arguments, on_line);
+}
+
+std::string tshark_output(const std::string& arguments) {
+    return command_output("tshark " + arguments);
 }
 
 std::uint64_t parse_number(std::string_view text) {
@@ -47,13 +72,16 @@ std::uint64_t parse_number(std::string_view text) {
 }
 
 std::vector<std::uint8_t> parse_hex(std::string_view text) {
-    if (text.size() % 2 != 0)
-        throw std::runtime_error(fmt::format("odd-length hex from tshark: '{}'", text));
-    std::vector<std::uint8_t> bytes(text.size() / 2);
+    const bool colons = text.size() > 2 && text[2] == ':';
+    const std::size_t stride = colons ? 3 : 2;
+    if ((text.size() + (colons ? 1 : 0)) % stride != 0)
+        throw std::runtime_error(fmt::format("not hex bytes in tshark output: '{}'", text));
+    std::vector<std::uint8_t> bytes((text.size() + (colons ? 1 : 0)) / stride);
     for (std::size_t i = 0; i < bytes.size(); ++i) {
-        const char* pair = text.data() + 2 * i;
+        const char* pair = text.data() + stride * i;
         const auto [end, error] = std::from_chars(pair, pair + 2, bytes[i], 16);
-        if (error != std::errc() || end != pair + 2)
+        const bool separated = !colons || i + 1 == bytes.size() || pair[2] == ':';
+        if (error != std::errc() || end != pair + 2 || !separated)
             throw std::runtime_error(fmt::format("not hex in tshark output: '{}'", text));
     }
     return bytes;
