@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/hex.hpp"
 #include "mqscan/byte_reader.hpp"
 
 namespace mqscan::tls {
@@ -49,18 +50,6 @@ inline std::optional<std::vector<std::uint8_t>> read_u8_list(ByteReader& in) {
     if (!list) return std::nullopt;
     const Bytes bytes = list->rest();
     return std::vector<std::uint8_t>(bytes.begin(), bytes.end());
-}
-
-// Lower-case hex, two digits a byte.
-inline std::string to_hex(Bytes bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (const std::uint8_t byte : bytes) {
-        out += kDigits[byte >> 4];
-        out += kDigits[byte & 0x0f];
-    }
-    return out;
 }
 
 }  // namespace mqscan::tls

@@ -12,7 +12,7 @@
 #include "x509/der_certificate.hpp"
 #include "x509/distinguished_name.hpp"
 #include "x509/general_name.hpp"
-#include "x509/hex.hpp"
+#include "core/hex.hpp"
 #include "x509/openssl_handles.hpp"
 #include "x509/public_key.hpp"
 

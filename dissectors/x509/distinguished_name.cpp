@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "x509/certificate_summary.hpp"
-#include "x509/hex.hpp"
+#include "core/hex.hpp"
 
 namespace mqscan::x509 {
 

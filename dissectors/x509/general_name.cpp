@@ -9,7 +9,7 @@
 
 #include "mqscan/byte_reader.hpp"
 #include "x509/distinguished_name.hpp"
-#include "x509/hex.hpp"
+#include "core/hex.hpp"
 
 namespace mqscan::x509 {
 

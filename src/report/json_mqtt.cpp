@@ -1,7 +1,6 @@
 #include "report/json_mqtt.hpp"
 
-#include <fmt/format.h>
-
+#include "core/hex.hpp"
 #include "core/utf8.hpp"
 #include "mqtt/properties.hpp"
 #include "report/time_format.hpp"
@@ -21,10 +20,7 @@ bool printable(const std::string& bytes) {
 }
 
 std::string hex(const std::string& bytes) {
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (unsigned char c : bytes) fmt::format_to(std::back_inserter(out), "{:02x}", c);
-    return out;
+    return to_hex(Bytes(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
 }
 
 class MqttJson {

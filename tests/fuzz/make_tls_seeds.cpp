@@ -25,9 +25,6 @@ std::uint8_t settings(unsigned message, unsigned certificates, unsigned listed, 
 const std::uint8_t kDefaults = settings(3, 3, 3);
 const std::uint8_t kSmall = settings(0, 1, 0, true);
 
-std::string tls12(const std::string& name) { return illustrated(2, name); }
-std::string tls13(const std::string& name) { return illustrated(3, name); }
-
 // A conversation as a seed, each chunk cut into pieces of `piece` bytes (0: whole).
 std::string seed(std::uint8_t settings_byte, const Conversation& conversation, std::size_t piece = 0) {
     ConversationWriter writer(settings_byte);
@@ -43,20 +40,8 @@ std::string seed(std::uint8_t settings_byte, const Conversation& conversation, s
     return writer.end().bytes();
 }
 
-Conversation tls12_session() {
-    return {
-        to_server(tls12("clienthello")),
-        to_client(tls12("serverhello") + tls12("servercert") + tls12("serverkeyexchange") +
-                  tls12("serverhellodone")),
-        to_server(tls12("clientkeyexchange") + tls12("clientccs") + tls12("clientfinished")),
-        to_client(tls12("serverccs") + tls12("serverfinished")),
-        to_server(tls12("clientdata")),
-        to_client(tls12("serverdata")),
-        to_server(tls12("clientalert")),
-    };
-}
-
-Conversation tls13_session() {
+// The TLS 1.3 session with the client's data in its Finished flight's chunk.
+Conversation tls13_session_coalesced() {
     return {
         to_server(tls13("clienthello")),
         to_client(tls13("serverhello") + tls13("serverccs") + tls13("serverencextensions") +
@@ -143,8 +128,8 @@ int main(int argc, char** argv) {
     write(dir, "tls12-session.bin", seed(kDefaults, tls12_session()));
     write(dir, "tls12-session-small-limits.bin", seed(kSmall, tls12_session(), 13));
     write(dir, "tls12-session-one-certificate.bin", seed(settings(2, 1, 1), tls12_session(), 64));
-    write(dir, "tls13-session.bin", seed(kDefaults, tls13_session()));
-    write(dir, "tls13-session-pieces.bin", seed(settings(3, 3, 2, true), tls13_session(), 5));
+    write(dir, "tls13-session.bin", seed(kDefaults, tls13_session_coalesced()));
+    write(dir, "tls13-session-pieces.bin", seed(settings(3, 3, 2, true), tls13_session_coalesced(), 5));
     write(dir, "tls12-client-without-certificate.bin", seed(kDefaults, client_without_certificate()));
     write(dir, "sslv2-hello.bin", seed(kDefaults, sslv2_hello()));
     write(dir, "tls13-hello-retry.bin", seed(kDefaults, hello_retry()));
@@ -168,7 +153,7 @@ int main(int argc, char** argv) {
         write(dir, fmt::format("tls12-mutated-{}.bin", delta),
               seed(kDefaults, mutated(tls12_session(), 37, delta)));
         write(dir, fmt::format("tls13-mutated-{}.bin", delta),
-              seed(kDefaults, mutated(tls13_session(), 29, delta)));
+              seed(kDefaults, mutated(tls13_session_coalesced(), 29, delta)));
     }
 
     // Small real captures, as the TCP layer reassembles them.

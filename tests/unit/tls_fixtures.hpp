@@ -102,6 +102,24 @@ using Conversation = std::vector<Chunk>;
 inline Chunk to_server(std::string bytes) { return {Direction::ToServer, std::move(bytes), 0, 0}; }
 inline Chunk to_client(std::string bytes) { return {Direction::ToClient, std::move(bytes), 0, 0}; }
 
+// The illustrated captures' records by file name (TLS 1.2 or 1.3).
+inline std::string tls12(const std::string& name) { return illustrated(2, name); }
+inline std::string tls13(const std::string& name) { return illustrated(3, name); }
+
+// syncsynchalt's TLS 1.2 session (ECDHE-RSA, AES-128-CBC), flight by flight.
+inline Conversation tls12_session() {
+    return {
+        to_server(tls12("clienthello")),
+        to_client(tls12("serverhello") + tls12("servercert") + tls12("serverkeyexchange") +
+                  tls12("serverhellodone")),
+        to_server(tls12("clientkeyexchange") + tls12("clientccs") + tls12("clientfinished")),
+        to_client(tls12("serverccs") + tls12("serverfinished")),
+        to_server(tls12("clientdata")),
+        to_client(tls12("serverdata")),
+        to_server(tls12("clientalert")),  // close_notify, encrypted
+    };
+}
+
 // The reassembled streams of one TCP connection of a capture file.
 inline Conversation captured_conversation(const std::string& path, std::uint64_t connection) {
     class Collector final : public StreamConsumer {

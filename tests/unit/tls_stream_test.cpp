@@ -10,23 +10,6 @@ using namespace mqscan::test::tls;
 
 namespace {
 
-std::string tls12(const std::string& name) { return illustrated(2, name); }
-std::string tls13(const std::string& name) { return illustrated(3, name); }
-
-// syncsynchalt's TLS 1.2 session (ECDHE-RSA, AES-128-CBC), flight by flight.
-Conversation tls12_session() {
-    return {
-        to_server(tls12("clienthello")),
-        to_client(tls12("serverhello") + tls12("servercert") + tls12("serverkeyexchange") +
-                  tls12("serverhellodone")),
-        to_server(tls12("clientkeyexchange") + tls12("clientccs") + tls12("clientfinished")),
-        to_client(tls12("serverccs") + tls12("serverfinished")),
-        to_server(tls12("clientdata")),
-        to_client(tls12("serverdata")),
-        to_server(tls12("clientalert")),  // close_notify, encrypted
-    };
-}
-
 // syncsynchalt's TLS 1.3 session (x25519, AES-256-GCM): the wire records.
 // Each flight in its own frame, as on the wire: the client's first encrypted
 // frame is its handshake flight, its later ones data.

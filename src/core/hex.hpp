@@ -1,15 +1,15 @@
 #pragma once
-// Bytes as hex digits: fingerprints, serial numbers, and values that are not text.
+// Bytes as hex digits: fingerprints, serial numbers, binary payloads and values that are not text.
 
 #include <string>
 
 #include "mqscan/byte_reader.hpp"
 
-namespace mqscan::x509 {
+namespace mqscan {
 
 enum class HexCase { Lower, Upper };
 
-inline std::string to_hex(Bytes bytes, HexCase letters) {
+inline std::string to_hex(Bytes bytes, HexCase letters = HexCase::Lower) {
     const char* digits = letters == HexCase::Lower ? "0123456789abcdef" : "0123456789ABCDEF";
     std::string out;
     out.reserve(bytes.size() * 2);
@@ -20,4 +20,4 @@ inline std::string to_hex(Bytes bytes, HexCase letters) {
     return out;
 }
 
-}  // namespace mqscan::x509
+}  // namespace mqscan
