@@ -1,6 +1,7 @@
 #include "report/json_tls.hpp"
 
 #include "report/time_format.hpp"
+#include "tls/names.hpp"
 
 namespace mqscan {
 namespace {
@@ -102,6 +103,40 @@ void optional_text(JsonWriter& json, std::string_view key, const std::string& te
     }
 }
 
+// Values by name, in order (GREASE values are named "GREASE (0x..)").
+template <typename Value, typename Name>
+void write_names(JsonWriter& json, std::string_view key, const std::vector<Value>& values, Name name) {
+    json.key(key).begin_array();
+    for (const Value v : values) json.value(name(v));
+    json.end_array();
+}
+
+void write_hello(JsonWriter& json, std::string_view key, const TlsHelloSummary& h) {
+    using namespace tls;
+    json.key(key).begin_object();
+    json.field("legacy_version", version_name(h.legacy_version));
+    json.field("random", h.random);
+    json.field("session_id", h.session_id);
+    write_names(json, "cipher_suites", h.cipher_suites, cipher_suite_name);
+    write_names(json, "compression_methods", h.compression_methods,
+                [](std::uint8_t m) { return static_cast<std::uint64_t>(m); });
+    write_names(json, "extensions", h.extensions, extension_name);
+    write_names(json, "supported_versions", h.supported_versions, version_name);
+    write_names(json, "supported_groups", h.supported_groups, group_name);
+    write_names(json, "signature_algorithms", h.signature_algorithms, signature_scheme_name);
+    write_names(json, "key_share_groups", h.key_share_groups, group_name);
+    write_names(json, "psk_key_exchange_modes", h.psk_key_exchange_modes, psk_mode_name);
+    json.key("alpn").begin_array();
+    for (const std::string& protocol : h.alpn) json.value(protocol);
+    json.end_array();
+    optional_text(json, "sni", h.sni);
+    json.field("early_data", h.early_data);
+    json.field("status_request", h.status_request);
+    if (h.record_size_limit) json.field("record_size_limit", static_cast<std::uint64_t>(*h.record_size_limit));
+    if (h.sslv2_format) json.field("sslv2_format", true);
+    json.end_object();
+}
+
 }  // namespace
 
 void write_tls_json(JsonWriter& json, const TlsConnectionReport& tls) {
@@ -127,6 +162,7 @@ void write_tls_json(JsonWriter& json, const TlsConnectionReport& tls) {
     } else {
         json.null();
     }
+    json.field("handshake_visible", tls.handshake_visible);
     json.field("established", tls.established);
     optional_text(json, "failed_at", tls.failed_at);
     json.field("certificates_visible", tls.certificates_visible);
@@ -148,6 +184,9 @@ void write_tls_json(JsonWriter& json, const TlsConnectionReport& tls) {
         json.end_object();
     }
     json.end_object();
+    if (tls.client_hello) write_hello(json, "client_hello", *tls.client_hello);
+    if (tls.server_hello) write_hello(json, "server_hello", *tls.server_hello);
+    if (tls.hello_retry_request) json.field("hello_retry_request", true);
     optional_text(json, "ja3", tls.ja3);
     optional_text(json, "ja3s", tls.ja3s);
     optional_text(json, "ja4", tls.ja4);
