@@ -39,8 +39,12 @@ void SessionManager::on_connection_start(const ConnectionSummary& connection) {
     sessions_[connection.id] = std::move(session);
 }
 
-void SessionManager::start_mqtt(Session& session, const ConnectionSummary& connection) {
+void SessionManager::start_mqtt(Session& session, const ConnectionSummary& connection, FrameRef at) {
     session.state = Session::State::Mqtt;
+    const std::uint16_t port = connection.server.port;
+    if (listed(settings_.tls.ports, port) && !listed(settings_.mqtt.ports, port))
+        report_.anomaly(AnomalyId::MqttCleartextOnTlsPort, connection.id, at.number,
+                        fmt::format("port {}", port));
     events_.on_mqtt_connection(connection);
     session.mqtt = std::make_unique<mqtt::MqttDissector>(
         settings_.mqtt, connection, events_,
@@ -49,8 +53,11 @@ void SessionManager::start_mqtt(Session& session, const ConnectionSummary& conne
         });
 }
 
-void SessionManager::start_tls(Session& session, const ConnectionSummary& connection) {
+void SessionManager::start_tls(Session& session, const ConnectionSummary& connection, FrameRef at) {
     session.state = Session::State::Tls;
+    const std::uint16_t port = connection.server.port;
+    if (listed(settings_.mqtt.ports, port) && !listed(settings_.tls.ports, port))
+        report_.anomaly(AnomalyId::TlsOnMqttPort, connection.id, at.number, fmt::format("port {}", port));
     session.tls = std::make_unique<tls::TlsDissector>(
         settings_.tls, connection, settings_.trust_store,
         [this, id = connection.id](AnomalyId anomaly, std::uint64_t frame, std::string detail) {
@@ -60,57 +67,63 @@ void SessionManager::start_tls(Session& session, const ConnectionSummary& connec
 
 // The client's first bytes decide (cleartext MQTT on 8883 is MQTT, TLS on
 // 1883 is TLS, and both are findings); without them, a TLS record from the
-// server, else the server's port.
+// server, else the server's port. `bytes` (client bytes are held in
+// probe_bytes) may be empty: a gap or the end forces the decision.
 void SessionManager::choose_dissector(Session& session, const ConnectionSummary& connection,
                                       Direction dir, Bytes bytes, FrameRef at) {
     using mqtt::ProbeResult;
     const std::uint16_t port = connection.server.port;
     const bool mqtt_port = listed(settings_.mqtt.ports, port);
     const bool tls_port = listed(settings_.tls.ports, port);
-    ProbeResult mqtt_probe = ProbeResult::No;
-    ProbeResult tls_probe = ProbeResult::No;
     if (dir == Direction::ToServer) {
         const std::size_t kept = std::min(bytes.size(), kProbeBytes - session.probe_bytes.size());
         session.probe_bytes.insert(session.probe_bytes.end(), bytes.begin(),
                                    bytes.begin() + static_cast<std::ptrdiff_t>(kept));
-        mqtt_probe = mqtt::probe_connect(session.probe_bytes);
-        tls_probe = tls::probe_record(session.probe_bytes);
-    } else {
-        // The server spoke first (the capture started late): a TLS record
-        // header reads the same from either side.
-        tls_probe = tls::probe_record(bytes);
-        if (tls_probe == ProbeResult::NeedMore) tls_probe = ProbeResult::No;
     }
-    if (mqtt_probe == ProbeResult::Yes) {
-        start_mqtt(session, connection);
-        if (tls_port && !mqtt_port)
-            report_.anomaly(AnomalyId::MqttCleartextOnTlsPort, connection.id, at.number,
-                            fmt::format("port {}", port));
-        return;
-    }
-    if (tls_probe == ProbeResult::Yes) {
-        start_tls(session, connection);
-        if (mqtt_port && !tls_port)
-            report_.anomaly(AnomalyId::TlsOnMqttPort, connection.id, at.number,
-                            fmt::format("port {}", port));
-        return;
-    }
+    const Bytes held(session.probe_bytes);
+    const ProbeResult mqtt_probe = held.empty() ? ProbeResult::No : mqtt::probe_connect(held);
+    ProbeResult tls_probe = held.empty() ? ProbeResult::No : tls::probe_record(held);
+    // The server spoke first (the capture started late): a TLS record
+    // header reads the same from either side.
+    if (dir == Direction::ToClient && tls_probe != ProbeResult::Yes && tls::probe_record(bytes) == ProbeResult::Yes)
+        tls_probe = ProbeResult::Yes;
+    if (mqtt_probe == ProbeResult::Yes) return start_mqtt(session, connection, at);
+    if (tls_probe == ProbeResult::Yes) return start_tls(session, connection, at);
     // A port's own protocol is taken as soon as the other one is ruled out,
     // so that a first packet is not held back (and dated) to a later frame.
-    const bool only_port_protocol =
-        (mqtt_port && (tls_probe == ProbeResult::No || mqtt::holds_whole_packet(session.probe_bytes))) ||
-        (tls_port && mqtt_probe == ProbeResult::No);
+    if (mqtt_port && (tls_probe == ProbeResult::No || mqtt::holds_whole_packet(held)))
+        return start_mqtt(session, connection, at);
+    if (tls_port && mqtt_probe == ProbeResult::No) return start_tls(session, connection, at);
     const bool undecided = mqtt_probe == ProbeResult::NeedMore || tls_probe == ProbeResult::NeedMore;
-    if (!only_port_protocol && undecided && session.probe_bytes.size() < kProbeBytes &&
-        dir == Direction::ToServer)
-        return;
+    if (undecided && held.size() < kProbeBytes && dir == Direction::ToServer && !bytes.empty()) return;
+    // Deciding now: on an MQTT or TLS port, bytes that can only start the
+    // other protocol outweigh the port.
+    if ((mqtt_port || tls_port) && mqtt_probe == ProbeResult::NeedMore && tls_probe == ProbeResult::No)
+        return start_mqtt(session, connection, at);
+    if ((mqtt_port || tls_port) && tls_probe == ProbeResult::NeedMore && mqtt_probe == ProbeResult::No)
+        return start_tls(session, connection, at);
     if (mqtt_port) {
-        start_mqtt(session, connection);
+        start_mqtt(session, connection, at);
     } else if (tls_port) {
-        start_tls(session, connection);
+        start_tls(session, connection, at);
     } else {
         session.state = Session::State::Unknown;
     }
+}
+
+// A gap or the end while the probes wait: decide with what is held, and hand it over.
+void SessionManager::settle(Session& session, const ConnectionSummary& connection, FrameRef at) {
+    choose_dissector(session, connection, Direction::ToClient, {}, at);
+    flush_held(session, connection, session.probe_bytes.size(), at);
+}
+
+// The first `count` held bytes go to the dissector chosen, before anything newer.
+void SessionManager::flush_held(Session& session, const ConnectionSummary& connection, std::size_t count,
+                                FrameRef at) {
+    if (count == 0) return;
+    const std::vector<std::uint8_t> held(session.probe_bytes.begin(),
+                                         session.probe_bytes.begin() + static_cast<std::ptrdiff_t>(count));
+    deliver(session, connection, Direction::ToServer, held, at);
 }
 
 template <typename Call>
@@ -149,12 +162,8 @@ void SessionManager::on_data(const ConnectionSummary& connection, Direction dir,
         if (session.state == Session::State::Probing) {
             if (dir == Direction::ToServer && probed_before + bytes.size() <= kProbeBytes)
                 return;  // every byte is held in probe_bytes
-        } else if (probed_before > 0) {
-            // Bytes held while the probes waited come first.
-            const std::vector<std::uint8_t> held(
-                session.probe_bytes.begin(),
-                session.probe_bytes.begin() + static_cast<std::ptrdiff_t>(probed_before));
-            deliver(session, connection, Direction::ToServer, held, at);
+        } else {
+            flush_held(session, connection, probed_before, at);
         }
     }
     deliver(session, connection, dir, bytes, at);
@@ -163,10 +172,7 @@ void SessionManager::on_data(const ConnectionSummary& connection, Direction dir,
 void SessionManager::on_gap(const ConnectionSummary& connection, Direction dir,
                             std::uint64_t bytes, FrameRef at) {
     Session& session = *sessions_.at(connection.id);
-    if (session.state == Session::State::Probing) {
-        // The start of the stream is lost: only the port can tell (no client bytes to probe).
-        choose_dissector(session, connection, Direction::ToClient, {}, at);
-    }
+    if (session.state == Session::State::Probing) settle(session, connection, at);
     if (session.state == Session::State::Mqtt) {
         fenced(session, connection, at, [&] { session.mqtt->gap(dir, bytes, at); });
     } else if (session.state == Session::State::Tls) {
@@ -178,6 +184,7 @@ void SessionManager::on_end(const ConnectionSummary& connection) {
     auto found = sessions_.find(connection.id);
     Session& session = *found->second;
     const FrameRef at{connection.last_frame, connection.end};
+    if (session.state == Session::State::Probing) settle(session, connection, at);
     if (session.state == Session::State::Mqtt) {
         fenced(session, connection, at, [&] { session.mqtt->end(at); });
     } else if (session.state == Session::State::Tls) {

@@ -30,8 +30,11 @@ private:
 
     void choose_dissector(Session& session, const ConnectionSummary& connection, Direction dir,
                           Bytes bytes, FrameRef at);
-    void start_mqtt(Session& session, const ConnectionSummary& connection);
-    void start_tls(Session& session, const ConnectionSummary& connection);
+    // The dissector chosen; a protocol on the other one's port is a finding.
+    void start_mqtt(Session& session, const ConnectionSummary& connection, FrameRef at);
+    void start_tls(Session& session, const ConnectionSummary& connection, FrameRef at);
+    void settle(Session& session, const ConnectionSummary& connection, FrameRef at);
+    void flush_held(Session& session, const ConnectionSummary& connection, std::size_t count, FrameRef at);
     // Hands `bytes` to the connection's dissector, inside the fence.
     void deliver(Session& session, const ConnectionSummary& connection, Direction dir, Bytes bytes,
                  FrameRef at);

@@ -38,9 +38,11 @@ struct Outcome {
     }
 };
 
-// One connection to `server_port` whose client sends `first_bytes`, split at `split`.
+// One connection to `server_port` whose client sends `first_bytes`, split at
+// `split`; with `gap_between`, a gap in the server's direction comes between
+// the two pieces; without `second_piece` the connection ends after the first.
 Outcome run(std::uint16_t server_port, const std::vector<std::uint8_t>& first_bytes,
-            std::size_t split) {
+            std::size_t split, bool gap_between = false, bool second_piece = true) {
     AnalysisSettings settings;
     ReportBuilder report(settings.limits);
     CountingSink sink;
@@ -52,7 +54,9 @@ Outcome run(std::uint16_t server_port, const std::vector<std::uint8_t>& first_by
         sessions.on_connection_start(connection);
         const Bytes all(first_bytes.data(), first_bytes.size());
         sessions.on_data(connection, Direction::ToServer, all.first(split), FrameRef{1, {}});
-        sessions.on_data(connection, Direction::ToServer, all.subspan(split), FrameRef{2, {}});
+        if (gap_between) sessions.on_gap(connection, Direction::ToClient, 100, FrameRef{2, {}});
+        if (second_piece)
+            sessions.on_data(connection, Direction::ToServer, all.subspan(split), FrameRef{3, {}});
         sessions.on_end(connection);
     }
     const CaptureReport taken = report.take({});
@@ -101,4 +105,22 @@ TEST_CASE("On any other port the probes decide, or nothing is decoded", "[sessio
     const Outcome other = run(4000, http, 4);
     CHECK(other.mqtt_connections == 0);
     CHECK(other.tls_connections == 0);
+}
+
+TEST_CASE("A gap while the probes wait: the held bytes go to the protocol they can start",
+          "[session]") {
+    // 3 bytes of a CONNECT rule TLS out: MQTT, although the port is 8883.
+    const Outcome o = run(8883, connect_bytes(), 3, true);
+    CHECK(o.mqtt_packets == 1);
+    CHECK(o.tls_connections == 0);
+    CHECK(o.count(AnomalyId::MqttCleartextOnTlsPort) == 1);
+    CHECK(o.count(AnomalyId::TlsRecordContentTypeInvalid) == 0);
+}
+
+TEST_CASE("The end while the probes wait: the held bytes are still decoded", "[session]") {
+    // Half a CONNECT, then the connection ends: the port decides, and the
+    // dissector is told of the cut packet it was handed.
+    const Outcome o = run(1883, connect_bytes(), 4, false, false);
+    CHECK(o.mqtt_connections == 1);
+    CHECK(o.count(AnomalyId::MqttPacketIncomplete) == 1);
 }
