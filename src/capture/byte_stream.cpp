@@ -1,56 +1,72 @@
 #include "capture/byte_stream.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <unistd.h>
+#include <algorithm>
 
 namespace mqscan {
-namespace {
 
-// One read() call brings this much: fewer system calls matter more than the copy.
-constexpr std::size_t kReadSize = 1024 * 1024;
-
-}  // namespace
-
-ByteStream::ByteStream(int fd, std::size_t max_window)
-    : fd_(fd), buffer_(max_window + kReadSize) {
-    window_ = Bytes(buffer_.data(), 0);
-}
+ByteStream::ByteStream(int fd) : blocks_(std::make_unique<ReadAhead>(fd)) {}
 
 ByteStream::ByteStream(Bytes memory) : window_(memory), at_end_(true) {}
 
-ByteStream::~ByteStream() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
 Bytes ByteStream::peek(std::size_t n) {
-    if (window_.size() < n && !at_end_) fill(n);
+    if (window_.size() < n && !at_end_) splice(n);
     return window_.first(std::min(n, window_.size()));
 }
 
 void ByteStream::advance(std::size_t n) {
-    window_ = window_.subspan(n);
     consumed_ += n;
+    window_ = window_.subspan(n);
+    if (!in_splice_) {
+        block_pos_ += n;
+        return;
+    }
+    splice_pos_ += n;
+    if (splice_pos_ == splice_.size()) {
+        // The splice is used up: back to the block, after the bytes it took.
+        in_splice_ = false;
+        window_in_block();
+    }
 }
 
-void ByteStream::fill(std::size_t n) {
-    // Move what is left to the front, then read until n bytes are held.
-    const std::size_t kept = window_.size();
-    std::memmove(buffer_.data(), window_.data(), kept);
-    std::size_t held = kept;
-    while (held < n) {
-        const ssize_t got = ::read(fd_, buffer_.data() + held, buffer_.size() - held);
-        if (got > 0) {
-            held += static_cast<std::size_t>(got);
-        } else if (got < 0 && errno == EINTR) {
-            continue;
-        } else {
-            if (got < 0) error_ = std::strerror(errno);
-            at_end_ = true;
-            break;
-        }
+void ByteStream::window_in_block() {
+    window_ = block_ ? Bytes(block_->bytes.data(), block_->size).subspan(block_pos_) : Bytes();
+}
+
+void ByteStream::drop_block() {
+    if (block_) blocks_->recycle(std::move(*block_));
+    block_.reset();
+    block_pos_ = 0;
+}
+
+void ByteStream::splice(std::size_t n) {
+    if (in_splice_) {
+        splice_.erase(splice_.begin(), splice_.begin() + static_cast<std::ptrdiff_t>(splice_pos_));
+    } else {
+        splice_.assign(window_.begin(), window_.end());
+        drop_block();
+        in_splice_ = true;
     }
-    window_ = Bytes(buffer_.data(), held);
+    splice_pos_ = 0;
+    while (splice_.size() < n) {
+        if (!block_ || block_pos_ == block_->size) {
+            drop_block();
+            block_ = blocks_->next();
+            if (!block_) {
+                at_end_ = true;
+                error_ = blocks_->error();
+                break;
+            }
+        }
+        const std::size_t taken = std::min(n - splice_.size(), block_->size - block_pos_);
+        const auto from = block_->bytes.begin() + static_cast<std::ptrdiff_t>(block_pos_);
+        splice_.insert(splice_.end(), from, from + static_cast<std::ptrdiff_t>(taken));
+        block_pos_ += taken;
+    }
+    window_ = Bytes(splice_);
+    if (splice_.empty()) {
+        in_splice_ = false;
+        window_in_block();
+    }
 }
 
 }  // namespace mqscan

@@ -1,40 +1,49 @@
 #pragma once
 // The bytes of a file or of a memory block, handed out as contiguous windows
-// so a reader can parse records in place. A file is read with large read()
-// calls into one bounded buffer.
+// so a reader can parse records in place. A file comes in large blocks read
+// ahead on another thread (ReadAhead); a window that straddles two blocks is
+// copied into a small splice buffer, every other window lies in its block.
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "capture/read_ahead.hpp"
 #include "mqscan/byte_reader.hpp"
 
 namespace mqscan {
 
 class ByteStream {
 public:
-    // Takes ownership of `fd`. A window is at most `max_window` bytes.
-    ByteStream(int fd, std::size_t max_window);
+    // Takes ownership of `fd`.
+    explicit ByteStream(int fd);
     explicit ByteStream(Bytes memory);
-    ~ByteStream();
-    ByteStream(const ByteStream&) = delete;
-    ByteStream& operator=(const ByteStream&) = delete;
 
-    // The next `n` bytes (n <= max_window), or fewer when the input ends
-    // first or a read fails (see error()). Nothing is consumed.
+    // The next `n` bytes, or fewer when the input ends first or a read fails
+    // (see error()). Nothing is consumed. Valid until the next peek() or advance().
     Bytes peek(std::size_t n);
     void advance(std::size_t n);
     // Bytes consumed so far.
     [[nodiscard]] std::uint64_t offset() const { return consumed_; }
-    // Why the last read failed, or empty.
+    // Why reading failed, or empty.
     [[nodiscard]] const std::string& error() const { return error_; }
 
 private:
-    void fill(std::size_t n);
+    // Makes the window hold `n` bytes (fewer at the end of the input), in the splice buffer.
+    void splice(std::size_t n);
+    // Points the window at what is left of the current block.
+    void window_in_block();
+    void drop_block();
 
-    int fd_ = -1;
-    std::vector<std::uint8_t> buffer_;
-    Bytes window_;  // the unconsumed bytes held (the whole block for memory)
+    std::unique_ptr<ReadAhead> blocks_;  // null for memory
+    std::optional<ReadAhead::Block> block_;  // the block being read
+    std::size_t block_pos_ = 0;              // the next unconsumed byte of block_
+    std::vector<std::uint8_t> splice_;       // a window straddling blocks
+    std::size_t splice_pos_ = 0;
+    bool in_splice_ = false;
+    Bytes window_;  // the unconsumed bytes at hand
     std::uint64_t consumed_ = 0;
     bool at_end_ = false;
     std::string error_;

@@ -1,4 +1,5 @@
-// The pcap/pcapng file reader: the only file besides the live source that includes pcap.h.
+// Opening a capture file: plain pcap is read in place (pcap_records.cpp), pcapng,
+// gzip and unusual pcap files through libpcap.
 #include <pcap/pcap.h>
 
 #include <algorithm>
@@ -18,8 +19,6 @@ namespace {
 
 constexpr std::size_t kSniffBytes = 4096;
 constexpr std::size_t kReadBuffer = 256 * 1024;
-// A record header and the largest record the in-place reader accepts.
-constexpr std::size_t kLargestRecord = 16 + 262144;
 
 class CaptureFile final : public PacketSource {
 public:
@@ -123,8 +122,7 @@ Result<std::unique_ptr<PacketSource>, std::string> open_capture_file(const std::
     if (const auto in_place = info.gzip ? std::nullopt : in_place_pcap_header(leading_bytes)) {
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) return fail(describe_errno(path));
-        return open_pcap_records(std::make_unique<ByteStream>(fd, kLargestRecord), *in_place,
-                                 std::move(info));
+        return open_pcap_records(std::make_unique<ByteStream>(fd), *in_place, std::move(info));
     }
     // zlib reads plain files too, but with an extra copy: only gzip goes through it.
     std::FILE* stream = info.gzip ? open_decompressing(path) : std::fopen(path.c_str(), "rb");

@@ -60,8 +60,9 @@ public:
         const std::int64_t signed_seconds = static_cast<std::int32_t>(seconds);
         const auto clamped = std::clamp<std::int64_t>(signed_seconds, -kMaxCaptureSeconds, kMaxCaptureSeconds);
         frame.time_clamped = clamped != signed_seconds;
+        const std::int64_t signed_fraction = static_cast<std::int32_t>(fraction);  // as libpcap
         const std::int64_t nanoseconds =
-            header_.precision == TimePrecision::Nano ? fraction : std::int64_t{fraction} * 1000;
+            header_.precision == TimePrecision::Nano ? signed_fraction : signed_fraction * 1000;
         frame.time.ns = clamped * 1'000'000'000 + nanoseconds;
         frame.data = record.subspan(kRecordHeaderSize, kept);
         frame.original_length = original;

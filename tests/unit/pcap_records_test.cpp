@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "capture/read_ahead.hpp"
 #include "mqscan/packet_source.hpp"
 
 using namespace mqscan;
@@ -66,11 +67,7 @@ struct Reading {
     std::uint32_t snaplen = 0;
 };
 
-Reading read_all(const FileBytes& file) {
-    Reading reading;
-    auto source = open_capture_bytes(Bytes(file.data(), file.size()), "test.pcap");
-    REQUIRE(source.ok());
-    PacketSource& s = **source;
+void read_frames(PacketSource& s, Reading& reading) {
     reading.link_type = s.info().link_type;
     reading.snaplen = s.info().snaplen;
     RawFrame frame;
@@ -78,6 +75,28 @@ Reading read_all(const FileBytes& file) {
         reading.frames.push_back({frame.time.ns, {frame.data.begin(), frame.data.end()},
                                   frame.original_length});
     reading.truncation = reading.end == ReadStatus::Error && s.error_is_truncation();
+}
+
+Reading read_all(const FileBytes& file) {
+    Reading reading;
+    auto source = open_capture_bytes(Bytes(file.data(), file.size()), "test.pcap");
+    REQUIRE(source.ok());
+    read_frames(**source, reading);
+    return reading;
+}
+
+// The same bytes read from a file: in blocks, read ahead on another thread.
+Reading read_file_path(const FileBytes& file) {
+    const auto path = std::filesystem::temp_directory_path() / "mqscan-test-blocks.pcap";
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(file.data()), static_cast<std::streamsize>(file.size()));
+    Reading reading;
+    {
+        auto source = open_capture_file(path.string());
+        REQUIRE(source.ok());
+        read_frames(**source, reading);
+    }
+    std::filesystem::remove(path);
     return reading;
 }
 
@@ -121,6 +140,21 @@ TEST_CASE("The in-place reader gives libpcap's frames", "[capture][pcap]") {
             check_same(read_all(partial), read_all(as_version_2_3(partial)));
         }
     }
+}
+
+TEST_CASE("A file read in blocks gives the frames of the same bytes in memory", "[capture][pcap]") {
+    // mqtt-limit-2's records (up to 1.5 KB, and odd sizes) repeated past
+    // several read-ahead blocks, so that records straddle every boundary.
+    const FileBytes one = read_file(corpus + "/suricata-verify/tests/mqtt-limit-2/input.pcap");
+    FileBytes many(one.begin(), one.end());
+    while (many.size() < 3 * ReadAhead::kBlocks * ReadAhead::kBlockSize)
+        many.insert(many.end(), one.begin() + 24, one.end());
+    const std::size_t cut = GENERATE(0u, 1u, 7u, 17u, 1000u);
+    const FileBytes file(many.begin(), many.end() - static_cast<std::ptrdiff_t>(cut));
+    INFO("cut " << cut);
+    const Reading from_memory = read_all(file);
+    REQUIRE(from_memory.frames.size() > 800);
+    check_same(read_file_path(file), from_memory);
 }
 
 TEST_CASE("The in-place reader refuses a record larger than any snaplen", "[capture][pcap]") {
