@@ -66,9 +66,9 @@ std::size_t MqttFramer::start_frame(Bytes data, FrameHandler& handler) {
         handler.on_frame(data[0], data.subspan(h.length, h.remaining), h.overlong);
         return static_cast<std::size_t>(h.total());
     }
-    // A packet cut by the chunk: its whole room at once (it is within
-    // max_packet_), so that its later pieces cause no regrowth copies.
-    if (h.state == Header::State::Ok) buffer_.reserve(h.total());
+    // A packet cut by the chunk: its room at once, so that its later pieces
+    // cause no regrowth copies; capped, as the header's claim costs nothing.
+    if (h.state == Header::State::Ok) buffer_.reserve(std::min<std::size_t>(h.total(), kReservedAtMost));
     buffer_.assign(data.begin(), data.end());
     return data.size();
 }
@@ -95,7 +95,7 @@ std::size_t MqttFramer::continue_frame(Bytes data, FrameHandler& handler) {
     }
     const std::size_t wanted = static_cast<std::size_t>(h.total()) - buffer_.size();
     const std::size_t taken = std::min(wanted, data.size() - used);
-    if (taken < wanted) buffer_.reserve(h.total());  // as in start_frame
+    if (taken < wanted) buffer_.reserve(std::min<std::size_t>(h.total(), kReservedAtMost));  // as in start_frame
     buffer_.insert(buffer_.end(), data.begin() + static_cast<std::ptrdiff_t>(used),
                    data.begin() + static_cast<std::ptrdiff_t>(used + taken));
     used += taken;

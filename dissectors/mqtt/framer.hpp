@@ -64,6 +64,8 @@ private:
     void release_buffer();
 
     static constexpr std::size_t kKeptCapacity = 4096;
+    // Room reserved for a packet from its header alone, before its bytes arrive.
+    static constexpr std::size_t kReservedAtMost = 64 * 1024;
 
     std::uint32_t max_packet_;
     std::vector<std::uint8_t> buffer_;  // a partial packet, or bytes being searched

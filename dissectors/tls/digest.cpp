@@ -5,6 +5,7 @@
 #include <array>
 
 #include "tls/wire.hpp"
+#include "x509/openssl_handles.hpp"
 
 namespace mqscan::tls {
 namespace {
@@ -12,6 +13,7 @@ namespace {
 // EVP_Digest only fails when OpenSSL cannot allocate or lacks the algorithm;
 // then the fingerprint reads empty rather than wrong.
 std::string digest_hex(std::string_view text, const EVP_MD* algorithm) {
+    const x509::ErrorQueueCleaner clean_errors;  // no failure's trace reaches the next call
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int size = 0;
     if (algorithm == nullptr ||

@@ -117,7 +117,7 @@ Fingerprint ja4(const TlsHelloSummary& client_hello) {
     std::sort(hashed.begin(), hashed.end());
     std::string extension_list = hex_list(hashed);
     const std::vector<std::uint16_t> signatures = without_grease(client_hello.signature_algorithms);
-    if (!signatures.empty()) extension_list += "_" + hex_list(signatures);
+    if (!signatures.empty()) (extension_list += '_') += hex_list(signatures);
 
     return {fmt::format("{}_{}_{}", prefix, cipher_list, extension_list),
             fmt::format("{}_{}_{}", prefix, truncated_sha256(cipher_list, ciphers.empty()),

@@ -94,7 +94,8 @@ std::string serial_hex(const X509* certificate) {
     const Bytes magnitude(ASN1_STRING_get0_data(serial),
                           static_cast<std::size_t>(ASN1_STRING_length(serial)));
     const bool negative = ASN1_STRING_type(serial) == V_ASN1_NEG_INTEGER;
-    return (negative ? "-" : "") + to_hex(magnitude, HexCase::Upper);
+    std::string text = negative ? "-" : "";
+    return text += to_hex(magnitude, HexCase::Upper);
 }
 
 std::string signature_algorithm(const X509* certificate) {

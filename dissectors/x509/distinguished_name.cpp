@@ -31,7 +31,8 @@ std::string attribute_value(const ASN1_STRING* value) {
         ERR_clear_error();  // handled here
         const Bytes raw(ASN1_STRING_get0_data(value),
                         static_cast<std::size_t>(ASN1_STRING_length(value)));
-        return "#" + to_hex(raw, HexCase::Lower);
+        std::string text = "#";
+        return text += to_hex(raw, HexCase::Lower);
     }
     const OpenSslBytes owned(converted);
     return std::string(owned.get(), owned.get() + length);

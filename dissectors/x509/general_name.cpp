@@ -36,7 +36,8 @@ std::string ip_address(const ASN1_OCTET_STRING* address) {
         if (inet_ntop(AF_INET6, ipv6.data(), text.data(), text.size()) != nullptr)
             return text.data();
     }
-    return "#" + to_hex(bytes, HexCase::Lower);
+    std::string text = "#";
+    return text += to_hex(bytes, HexCase::Lower);
 }
 
 }  // namespace

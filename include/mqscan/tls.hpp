@@ -60,8 +60,7 @@ struct TlsRecordCounts {
     std::uint64_t application_data = 0;
     std::uint64_t application_data_bytes = 0;  // record payload bytes
     std::uint64_t heartbeat = 0;
-    std::uint64_t other = 0;
-    // Added with the TLS dissector:
+    std::uint64_t other = 0;  // stays 0: an unknown type ends the reading of its direction
     std::uint64_t gaps = 0;          // TCP gaps in this direction
     std::uint64_t unread_bytes = 0;  // bytes received after the records were lost (gap, not TLS)
     bool stream_lost = false;        // from then on records could not be told apart
@@ -77,7 +76,6 @@ struct TlsHelloSummary {
     std::vector<std::uint16_t> key_share_groups;
     std::vector<std::string> alpn;
     std::string sni;
-    // Added with the TLS dissector:
     std::string random;                               // 32 bytes, lower-case hex
     std::string session_id;                           // lower-case hex, empty when none
     std::vector<std::uint8_t> compression_methods;
@@ -113,7 +111,6 @@ struct TlsConnectionReport {
     std::vector<TlsAlert> alerts;
     std::array<TlsRecordCounts, 2> records{};  // indexed by Direction
     std::string ja3, ja3_full, ja3s, ja3s_full, ja4;
-    // Added with the TLS dissector:
     // The ServerHello that is not a HelloRetryRequest: cipher_suites holds the
     // chosen suite, supported_versions the selected version, key_share_groups
     // the server's group, alpn the chosen protocol.

@@ -1,5 +1,7 @@
 #include "report/json_tls.hpp"
 
+#include <algorithm>
+
 #include "report/time_format.hpp"
 #include "tls/names.hpp"
 
@@ -56,15 +58,17 @@ void write_certificate(JsonWriter& json, const CertificateEntry& entry) {
     json.end_array();
     json.field("is_ca", c.is_ca);
     json.field("self_signed", c.self_signed);
+    json.field("san_unlisted", static_cast<std::uint64_t>(c.san_total - std::min(c.san_total, c.san.size())));
     json.field("sha256", c.sha256);
     json.end_object();
 }
 
 void write_chain(JsonWriter& json, std::string_view key, const std::vector<CertificateEntry>& chain,
-                 const std::optional<ChainVerification>& verification) {
+                 std::uint64_t count, const std::optional<ChainVerification>& verification) {
     json.key(key).begin_array();
     for (const CertificateEntry& entry : chain) write_certificate(json, entry);
     json.end_array();
+    json.field(std::string(key) + "_unlisted", count - std::min<std::uint64_t>(count, chain.size()));
     if (verification) write_verification(json, std::string(key) + "_verification", *verification);
 }
 
@@ -78,6 +82,9 @@ void write_records(JsonWriter& json, std::string_view key, const TlsRecordCounts
     json.field("application_data_bytes", r.application_data_bytes);
     json.field("heartbeat", r.heartbeat);
     json.field("other", r.other);
+    json.field("gaps", r.gaps);
+    json.field("unread_bytes", r.unread_bytes);
+    json.field("stream_lost", r.stream_lost);
     json.end_object();
 }
 
@@ -155,6 +162,7 @@ void write_tls_json(JsonWriter& json, const TlsConnectionReport& tls) {
     for (const TlsHandshakeStep& step : tls.handshake)
         json.value(std::string(to_string(step.dir)) + ":" + step.type);
     json.end_array();
+    json.field("handshake_unlisted", tls.handshake_unlisted);
     json.field("client_cert_requested", tls.client_cert_requested);
     json.key("client_cert_sent");
     if (tls.client_cert_sent) {
@@ -166,11 +174,14 @@ void write_tls_json(JsonWriter& json, const TlsConnectionReport& tls) {
     json.field("established", tls.established);
     optional_text(json, "failed_at", tls.failed_at);
     json.field("certificates_visible", tls.certificates_visible);
-    write_chain(json, "server_certificates", tls.server_certificates, tls.server_verification);
-    write_chain(json, "client_certificates", tls.client_certificates, tls.client_verification);
+    write_chain(json, "server_certificates", tls.server_certificates, tls.server_certificate_count,
+                tls.server_verification);
+    write_chain(json, "client_certificates", tls.client_certificates, tls.client_certificate_count,
+                tls.client_verification);
     json.key("alerts").begin_array();
     for (const TlsAlert& alert : tls.alerts) write_alert(json, alert);
     json.end_array();
+    json.field("alerts_unlisted", tls.alerts_unlisted);
     json.key("records").begin_object();
     write_records(json, "to_server", tls.records[static_cast<int>(Direction::ToServer)]);
     write_records(json, "to_client", tls.records[static_cast<int>(Direction::ToClient)]);
