@@ -120,11 +120,21 @@ MqttFlow flow_of(const mqscan::MqttPacketEvent& event) {
     return {connection.id, from_client ? connection.client.port : connection.server.port};
 }
 
-std::set<PacketPlace> incomplete_packets(const mqscan::CaptureReport& report) {
+std::set<PacketPlace> places_of(const mqscan::CaptureReport& report, mqscan::AnomalyId id) {
     std::set<PacketPlace> places;
     for (const mqscan::Anomaly& anomaly : report.anomalies)
-        if (anomaly.id == mqscan::AnomalyId::MqttPacketIncomplete)
-            places.insert({anomaly.connection.value(), anomaly.frame.value()});
+        if (anomaly.id == id && anomaly.connection && anomaly.frame)
+            places.insert({*anomaly.connection, *anomaly.frame});
+    return places;
+}
+
+// Gaps in MQTT connections where no packet was cut: the bytes lost were whole packets.
+std::set<PacketPlace> gaps_between_packets(const mqscan::CaptureReport& report,
+                                           const std::set<PacketPlace>& incomplete) {
+    std::set<PacketPlace> places;
+    for (const PacketPlace& gap : places_of(report, mqscan::AnomalyId::StreamGap))
+        if (mqscan::find_mqtt(report, gap.stream) != nullptr && incomplete.count(gap) == 0)
+            places.insert(gap);
     return places;
 }
 
@@ -156,5 +166,7 @@ MqscanMqtt mqscan_mqtt_packets(const std::string& path,
     PacketCollector collector;
     const mqscan::AnalysisResult result =
         mqscan::analyze_file(path, settings, mqscan::AnalysisHooks{.events = &collector});
-    return {result.message, collector.take(), incomplete_packets(result.report)};
+    std::set<PacketPlace> incomplete = places_of(result.report, mqscan::AnomalyId::MqttPacketIncomplete);
+    std::set<PacketPlace> between = gaps_between_packets(result.report, incomplete);
+    return {result.message, collector.take(), std::move(incomplete), std::move(between)};
 }

@@ -13,6 +13,8 @@ struct MqscanMqtt {
     MqttFlows flows;
     // Where mqscan reported a packet lost to missing bytes (anomaly mqtt.packet.incomplete).
     std::set<PacketPlace> incomplete;
+    // Where bytes went missing between two packets (tcp.stream.gap, no packet cut there).
+    std::set<PacketPlace> cut_between_packets;
 };
 
 // Runs mqscan over `path` with MQTT expected on `mqtt_ports` (and 1883), keeping whole payloads.

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -110,6 +111,30 @@ std::vector<PacketDifference> differences(const MqttFlows& ours, const MqttFlows
     return found;
 }
 
+// In a frame the snaplen cut, tshark drops the frame's last PDU as short ("_ws.short"), even
+// when all its bytes were captured: on a loopback capture with -s 96, a frame of 43 payload
+// bytes, 30 captured, held PUBLISH id 2 and PUBLISH id 3 (15 bytes each, both whole) and 13
+// lost bytes; tshark lists id 2 only, mqscan both. In each cut frame, mqscan's packets past
+// the number tshark lists there are left out of the comparison.
+MqttFlows without_packets_at(const MqttFlows& ours, const std::set<PacketPlace>& cut_frames,
+                             const MqttFlows& theirs) {
+    MqttFlows kept;
+    for (const auto& [flow, packets] : ours) {
+        const auto& their_packets = packets_of(theirs, flow);
+        auto& into = kept[flow];
+        std::map<std::uint64_t, std::size_t> kept_in_frame;
+        for (const MqttFields& packet : packets) {
+            const bool in_cut_frame = cut_frames.count({flow.stream, packet.frame}) > 0;
+            const auto tshark_in_frame = static_cast<std::size_t>(std::ranges::count_if(
+                their_packets, [&](const MqttFields& their) { return their.frame == packet.frame; }));
+            if (in_cut_frame && kept_in_frame[packet.frame] >= tshark_in_frame) continue;
+            ++kept_in_frame[packet.frame];
+            into.push_back(packet);
+        }
+    }
+    return kept;
+}
+
 std::string describe(const std::set<PacketPlace>& places) {
     std::ostringstream out;
     for (const PacketPlace& place : places) out << place << "; ";
@@ -119,13 +144,18 @@ std::string describe(const std::set<PacketPlace>& places) {
 // tshark shows what it has of a PDU whose bytes the capture lacks (cut by the snaplen, or in
 // segments it could not reassemble); mqscan decodes no packet with missing bytes, it reports
 // the anomaly mqtt.packet.incomplete where the packet was cut. Both must see the same cuts:
-// every PDU tshark has cut by the snaplen, and no other place than tshark's unreassembled
-// PDUs (which include its misreadings of bytes inside a cut packet as new PDUs).
+// every frame tshark has cut by the snaplen, and no other place than tshark's unreassembled
+// PDUs (which include its misreadings of bytes inside a cut packet as new PDUs). A snaplen
+// cut can fall between two packets: mqscan then reports the gap alone (tcp.stream.gap, no
+// packet cut), as in the loopback frame described below.
 void check_incomplete_packets(const MqscanMqtt& ours, const TsharkMqtt& theirs) {
     INFO("mqscan incomplete: " << describe(ours.incomplete));
+    INFO("mqscan cut between packets: " << describe(ours.cut_between_packets));
     INFO("tshark cut by the snaplen: " << describe(theirs.cut_by_snaplen));
     INFO("tshark unreassembled: " << describe(theirs.unreassembled));
-    CHECK(std::ranges::includes(ours.incomplete, theirs.cut_by_snaplen));
+    std::set<PacketPlace> seen_cut = ours.incomplete;
+    seen_cut.insert(ours.cut_between_packets.begin(), ours.cut_between_packets.end());
+    CHECK(std::ranges::includes(seen_cut, theirs.cut_by_snaplen));
     std::set<PacketPlace> cut = theirs.unreassembled;
     cut.insert(theirs.cut_by_snaplen.begin(), theirs.cut_by_snaplen.end());
     CHECK(std::ranges::includes(cut, ours.incomplete));
@@ -137,7 +167,8 @@ void check_capture(const MqttComparison& comparison) {
     INFO("known divergence: " << (known ? known->why : "none"));
     static const std::vector<PacketDifference> kNone;
     const MqttFlows& theirs = comparison.tshark.flows;
-    CHECK(differences(comparison.mqscan.flows, theirs) == (known ? known->differences : kNone));
+    const MqttFlows ours = without_packets_at(comparison.mqscan.flows, comparison.tshark.cut_by_snaplen, theirs);
+    CHECK(differences(ours, theirs) == (known ? known->differences : kNone));
     check_incomplete_packets(comparison.mqscan, comparison.tshark);
     std::cout << comparison.path << ": " << connection_count(theirs) << " MQTT connection(s), "
               << packet_count(theirs) << " packet(s) compared\n";
