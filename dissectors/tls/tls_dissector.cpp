@@ -7,7 +7,7 @@
 namespace mqscan::tls {
 namespace {
 
-constexpr std::uint8_t kHandshake = 22;
+constexpr auto kHandshake = static_cast<std::uint8_t>(ContentType::Handshake);
 
 // RFC 8446 §5.1, RFC 5246 §6.2.1: a cleartext fragment holds at most 2^14
 // bytes; RFC 8446 §5.2: a TLS 1.3 protected record at most 2^14 + 256.
@@ -67,10 +67,11 @@ private:
 
 TlsDissector::TlsDissector(const TlsSettings& settings, const ConnectionSummary& connection,
                            const x509::TrustStore* trust, AnomalyReporter report)
-    : anomaly_(std::move(report)),
+    : settings_(settings),
+      anomaly_(std::move(report)),
       sides_{Side{RecordFramer(true), HandshakeAssembler(settings.max_handshake_message)},
              Side{RecordFramer(false), HandshakeAssembler(settings.max_handshake_message)}},
-      recorder_(settings, trust, report_, phase_, anomaly_) {
+      recorder_(settings_, trust, report_, phase_, anomaly_) {
     report_.connection = connection.id;
 }
 

@@ -56,6 +56,7 @@ private:
     }
     [[nodiscard]] Side& side(Direction dir) { return sides_[static_cast<std::size_t>(dir)]; }
 
+    const TlsSettings settings_;  // a copy: the recorder refers to it for the dissector's life
     AnomalyReporter anomaly_;
     TlsConnectionReport report_;
     std::array<Side, 2> sides_;

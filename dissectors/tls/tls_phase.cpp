@@ -1,14 +1,15 @@
 #include "tls/tls_phase.hpp"
 
+#include "mqscan/tls.hpp"
 #include "tls/names.hpp"
 
 namespace mqscan::tls {
 namespace {
 
-constexpr std::uint8_t kChangeCipherSpec = 20;
-constexpr std::uint8_t kAlert = 21;
-constexpr std::uint8_t kHandshake = 22;
-constexpr std::uint8_t kApplicationData = 23;
+constexpr auto kChangeCipherSpec = static_cast<std::uint8_t>(ContentType::ChangeCipherSpec);
+constexpr auto kAlert = static_cast<std::uint8_t>(ContentType::Alert);
+constexpr auto kHandshake = static_cast<std::uint8_t>(ContentType::Handshake);
+constexpr auto kApplicationData = static_cast<std::uint8_t>(ContentType::ApplicationData);
 
 }  // namespace
 
