@@ -3,8 +3,6 @@
 namespace mqscan {
 namespace {
 
-constexpr std::uint32_t kPcapMicro = 0xa1b2c3d4;
-constexpr std::uint32_t kPcapNano = 0xa1b23c4d;
 constexpr std::uint32_t kPcapngSectionHeader = 0x0a0d0d0a;
 constexpr std::uint32_t kPcapngByteOrder = 0x1a2b3c4d;
 constexpr std::uint32_t kPcapngInterfaceDescription = 1;
@@ -76,9 +74,9 @@ std::optional<CaptureHeader> parse_capture_header(Bytes leading_bytes) {
     ByteReader reader(leading_bytes);
     auto magic = reader.u32le();
     if (!magic) return std::nullopt;
-    if (*magic == kPcapMicro || byte_swap32(*magic) == kPcapMicro)
+    if (*magic == kPcapMagicMicro || byte_swap32(*magic) == kPcapMagicMicro)
         return CaptureHeader{CaptureFormat::Pcap, TimePrecision::Micro};
-    if (*magic == kPcapNano || byte_swap32(*magic) == kPcapNano)
+    if (*magic == kPcapMagicNano || byte_swap32(*magic) == kPcapMagicNano)
         return CaptureHeader{CaptureFormat::Pcap, TimePrecision::Nano};
     if (*magic != kPcapngSectionHeader) return std::nullopt;
     return CaptureHeader{CaptureFormat::Pcapng, pcapng_precision(reader)};

@@ -1,5 +1,7 @@
 #include "capture/pcap_records.hpp"
 
+#include "capture/capture_header.hpp"
+
 #include <pcap/pcap.h>
 
 #include <algorithm>
@@ -8,8 +10,6 @@
 namespace mqscan {
 namespace {
 
-constexpr std::uint32_t kMagicMicro = 0xa1b2c3d4;
-constexpr std::uint32_t kMagicNano = 0xa1b23c4d;
 constexpr std::size_t kRecordHeaderSize = 16;
 // libpcap's largest sane capture length for the link types read here
 // (MAXIMUM_SNAPLEN); a larger record means a damaged file.
@@ -102,10 +102,10 @@ std::optional<PcapFileHeader> in_place_pcap_header(Bytes leading_bytes) {
     const auto magic = reader.u32le();
     if (!magic) return std::nullopt;
     PcapFileHeader header;
-    header.swapped = byte_swap32(*magic) == kMagicMicro || byte_swap32(*magic) == kMagicNano;
+    header.swapped = byte_swap32(*magic) == kPcapMagicMicro || byte_swap32(*magic) == kPcapMagicNano;
     const std::uint32_t native = header.swapped ? byte_swap32(*magic) : *magic;
-    if (native != kMagicMicro && native != kMagicNano) return std::nullopt;
-    header.precision = native == kMagicNano ? TimePrecision::Nano : TimePrecision::Micro;
+    if (native != kPcapMagicMicro && native != kPcapMagicNano) return std::nullopt;
+    header.precision = native == kPcapMagicNano ? TimePrecision::Nano : TimePrecision::Micro;
     auto u16 = [&] { return header.swapped ? reader.u16be() : reader.u16le(); };
     auto u32 = [&] { return header.swapped ? reader.u32be() : reader.u32le(); };
     const auto major = u16();
