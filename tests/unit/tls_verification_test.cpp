@@ -47,7 +47,7 @@ std::optional<ChainVerification> verdict(const Conversation& conversation,
 
 }  // namespace
 
-TEST_CASE("--ca: a server chain is verified against the CA at the capture's time", "[tls][x509]") {
+TEST_CASE("With --ca, a server chain is verified against the CA at the capture's time", "[tls][x509]") {
     const lab::PrivateKey ca_key(lab::KeyAlgorithm::EcP256);
     const auto ca = lab::make_self_signed(spec("CA CIEL", true), ca_key);
     const lab::PrivateKey broker_key(lab::KeyAlgorithm::EcP256);
