@@ -8,8 +8,14 @@
 #include "mqscan/capture_info.hpp"
 #include "mqscan/connection.hpp"
 #include "mqscan/counters.hpp"
+#include "mqscan/delivery_report.hpp"
+#include "mqscan/finding.hpp"
+#include "mqscan/keepalive_report.hpp"
 #include "mqscan/mqtt_report.hpp"
+#include "mqscan/qos_report.hpp"
+#include "mqscan/session_report.hpp"
 #include "mqscan/tls.hpp"
+#include "mqscan/verdict.hpp"
 
 namespace mqscan {
 
@@ -24,6 +30,16 @@ struct CaptureReport {
     std::vector<TlsConnectionReport> tls;        // the connections carrying TLS, by id
     std::uint64_t mqtt_packets_total = 0;
     std::uint64_t mqtt_packets_unlisted = 0;
+
+    // The analyses (docs/json-schema.md).
+    std::vector<SessionReport> sessions;      // by connection: MQTT, TLS, and undecided on their ports
+    QosReport qos;
+    std::vector<KeepaliveReport> keepalive;   // by connection, the MQTT ones
+    DeliveryReport delivery;
+    std::vector<Finding> findings;            // by severity, then frame; the first Limits::max_findings_listed
+    std::vector<std::uint64_t> finding_counts;  // every occurrence, indexed by FindingId
+    Verdict verdict;
+    CaptureQuality quality;
 };
 
 // The record of connection `id` in a list sorted by connection, or nullptr.

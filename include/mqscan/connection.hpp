@@ -48,6 +48,11 @@ struct DirectionStats {
     std::uint64_t gap_count = 0;
     bool fin = false;
     bool rst = false;
+    // The first FIN and the first RST this side sent (frame 0: none).
+    std::uint64_t fin_frame = 0;
+    Timestamp fin_time;
+    std::uint64_t rst_frame = 0;
+    Timestamp rst_time;
 };
 
 // What a report says about one TCP connection.

@@ -23,6 +23,9 @@ public:
     // The connection is decoded as MQTT from now on (it may carry no packet).
     virtual void on_mqtt_connection(const ConnectionSummary& /*connection*/) {}
     virtual void on_mqtt_packet(const MqttPacketEvent& event) = 0;
+    // An MQTT connection ended: no packet follows. `connection` has its final
+    // end reason and FIN/RST frames.
+    virtual void on_mqtt_end(const ConnectionSummary& /*connection*/) {}
 };
 
 }  // namespace mqscan

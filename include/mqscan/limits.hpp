@@ -27,6 +27,24 @@ struct Limits {
     std::size_t max_anomalies_listed = 10'000;
     // Anomalies of one kind listed (a capture with checksum offload would list every packet).
     std::size_t max_anomalies_listed_per_kind = 100;
+
+    // The analyses. QoS flows followed at once over all connections; past it a
+    // new flow is counted as untracked (anomaly analysis.qos.in_flight_limit).
+    std::size_t max_qos_in_flight = 100'000;
+    std::size_t max_qos_flows_listed = 10'000;
+    std::size_t max_pings_listed = 64;  // per connection
+    std::size_t max_subscriptions_listed = 10'000;
+    std::size_t max_retained_listed = 10'000;
+    std::size_t max_fanouts_listed = 10'000;
+    std::size_t max_deliveries_listed = 64;  // per fan-out
+    // Topics counted for the topic tree; past it new topics are not counted
+    // (anomaly analysis.topics.limit).
+    std::size_t max_topics = 10'000;
+    // Broker-bound PUBLISHes remembered to match the broker's deliveries; past
+    // it the oldest is forgotten (anomaly analysis.delivery.window_limit).
+    std::size_t max_delivery_candidates = 65'536;
+    std::size_t max_findings_listed = 10'000;
+    std::size_t max_findings_listed_per_kind = 100;
 };
 
 }  // namespace mqscan

@@ -51,6 +51,10 @@ public:
         first_.on_mqtt_packet(event);
         if (second_ != nullptr) second_->on_mqtt_packet(event);
     }
+    void on_mqtt_end(const ConnectionSummary& connection) override {
+        first_.on_mqtt_end(connection);
+        if (second_ != nullptr) second_->on_mqtt_end(connection);
+    }
 
 private:
     EventSink& first_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/analyses.hpp"
 #include "core/mqtt_recorder.hpp"
 #include "core/report_builder.hpp"
 #include "core/session_manager.hpp"
@@ -29,6 +30,8 @@ private:
     LinkType link_;
     ReportBuilder report_;
     MqttRecorder mqtt_recorder_;
+    Analyses analyses_;
+    EventFanout analyses_and_hook_;
     EventFanout events_;
     SessionManager sessions_;
     StreamFanout streams_;

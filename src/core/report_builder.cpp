@@ -7,6 +7,15 @@ namespace mqscan {
 
 ReportBuilder::ReportBuilder(const Limits& limits) : limits_(limits) {
     report_.anomaly_counts.assign(anomaly_kind_count(), 0);
+    report_.finding_counts.assign(finding_kind_count(), 0);
+}
+
+void ReportBuilder::finding(FindingId id, std::optional<std::uint64_t> connection,
+                            std::optional<std::uint64_t> frame, std::string message) {
+    const std::uint64_t occurrences = ++report_.finding_counts[static_cast<std::size_t>(id)];
+    if (occurrences <= limits_.max_findings_listed_per_kind &&
+        report_.findings.size() < limits_.max_findings_listed)
+        report_.findings.push_back(Finding{id, connection, frame, std::move(message)});
 }
 
 void ReportBuilder::anomaly(AnomalyId id, std::optional<std::uint64_t> connection,
@@ -41,6 +50,13 @@ CaptureReport ReportBuilder::take(CaptureInfo capture) {
               [](const auto& a, const auto& b) { return a.id < b.id; });
     std::sort(report_.tls.begin(), report_.tls.end(),
               [](const auto& a, const auto& b) { return a.connection < b.connection; });
+    // The most serious first; within a severity, in the order of the capture.
+    std::stable_sort(report_.findings.begin(), report_.findings.end(), [](const Finding& a, const Finding& b) {
+        const auto sa = describe(a.id).severity;
+        const auto sb = describe(b.id).severity;
+        if (sa != sb) return sa > sb;
+        return a.frame.value_or(0) < b.frame.value_or(0);
+    });
     report_.capture = std::move(capture);
     return std::move(report_);
 }

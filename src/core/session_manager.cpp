@@ -25,6 +25,7 @@ struct SessionManager::Session {
     std::vector<std::uint8_t> probe_bytes;  // the client's first bytes while the probes need more
     std::unique_ptr<mqtt::MqttDissector> mqtt;
     std::unique_ptr<tls::TlsDissector> tls;
+    bool mqtt_announced = false;  // on_mqtt_connection was sent: on_mqtt_end will be
 };
 
 SessionManager::SessionManager(const AnalysisSettings& settings, ReportBuilder& report,
@@ -45,6 +46,7 @@ void SessionManager::start_mqtt(Session& session, const ConnectionSummary& conne
     if (listed(settings_.tls.ports, port) && !listed(settings_.mqtt.ports, port))
         report_.anomaly(AnomalyId::MqttCleartextOnTlsPort, connection.id, at.number,
                         fmt::format("port {}", port));
+    session.mqtt_announced = true;
     events_.on_mqtt_connection(connection);
     session.mqtt = std::make_unique<mqtt::MqttDissector>(
         settings_.mqtt, connection, events_,
@@ -191,6 +193,7 @@ void SessionManager::on_end(const ConnectionSummary& connection) {
         fenced(session, connection, at, [&] { session.tls->end(at); });
         if (session.tls) report_.tls(session.tls->report());
     }
+    if (session.mqtt_announced) events_.on_mqtt_end(connection);
     sessions_.erase(found);
 }
 

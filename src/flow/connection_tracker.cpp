@@ -83,8 +83,16 @@ SegmentStatus ConnectionTracker::on_segment(const TcpSegment& segment, FrameRef 
                         fmt::format("{} of {} payload bytes captured", segment.payload.size(),
                                     segment.payload_length()));
     }
-    if (segment.has(tcp_flags::Fin)) stats.fin = true;
-    if (segment.has(tcp_flags::Rst)) stats.rst = true;
+    if (segment.has(tcp_flags::Fin) && !stats.fin) {
+        stats.fin = true;
+        stats.fin_frame = at.number;
+        stats.fin_time = at.time;
+    }
+    if (segment.has(tcp_flags::Rst) && !stats.rst) {
+        stats.rst = true;
+        stats.rst_frame = at.number;
+        stats.rst_time = at.time;
+    }
     if (connection.ended) {
         return segment.payload_length() > 0 ? SegmentStatus::Ignored : SegmentStatus::NoPayload;
     }

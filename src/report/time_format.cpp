@@ -32,6 +32,10 @@ std::string epoch_seconds(Timestamp t, TimePrecision precision) {
     return fmt::format("{}{}.{:0{}}", t.ns < 0 ? "-" : "", s.seconds, s.fraction, digits(precision));
 }
 
+std::string duration_seconds(std::int64_t nanoseconds, TimePrecision precision) {
+    return epoch_seconds(Timestamp{nanoseconds}, precision);
+}
+
 std::string utc_time(Timestamp t, TimePrecision precision) {
     const SplitTime s = split(t, precision);
     const std::time_t seconds = static_cast<std::time_t>(s.seconds);

@@ -8,6 +8,8 @@ namespace mqscan {
 
 // "1700000000.123456": seconds since the epoch with the capture's decimals.
 std::string epoch_seconds(Timestamp t, TimePrecision precision);
+// A duration in seconds with the capture's decimals, "0.003284" (for JSON numbers).
+std::string duration_seconds(std::int64_t nanoseconds, TimePrecision precision);
 // "2023-11-14 22:13:20.123456 UTC"
 std::string utc_time(Timestamp t, TimePrecision precision);
 // "4.880 s", "1 h 02 min"
