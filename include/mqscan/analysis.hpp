@@ -27,6 +27,8 @@ struct AnalysisSettings {
     const x509::TrustStore* trust_store = nullptr;
     // False: reassemble TCP but decode no application protocol (measurements).
     bool dissect = true;
+    // False: decode MQTT and TLS but run none of the analyses (measurements).
+    bool analyze = true;
 };
 
 // Optional listeners besides the report: the reassembled streams, and the

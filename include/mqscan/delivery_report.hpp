@@ -99,8 +99,8 @@ struct DeliveryReport {
     std::uint64_t unmatched_deliveries = 0;  // broker PUBLISHes with no source in the capture
     std::uint64_t qos_downgrades = 0;    // deliveries below the publish's QoS
     LatencySummary latency;              // over deliveries of a client's PUBLISH
-    std::vector<TopicStats> topics;      // sorted by topic; the first Limits::max_topics_listed
-    std::uint64_t topics_unlisted = 0;
+    std::vector<TopicStats> topics;      // sorted by topic; the first Limits::max_topics
+    std::uint64_t topics_unlisted = 0;   // PUBLISH packets on topics past that limit
 };
 
 }  // namespace mqscan

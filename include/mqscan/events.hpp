@@ -17,6 +17,8 @@ struct MqttPacketEvent {
     bool malformed;  // fields after the damage are missing
 };
 
+// The ConnectionSummary an event refers to stays valid, and is updated in
+// place, from on_mqtt_connection until on_mqtt_end.
 class EventSink {
 public:
     virtual ~EventSink() = default;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mqscan/connection.hpp"
 #include "mqscan/mqtt.hpp"
@@ -71,6 +72,12 @@ struct SessionReport {
     SessionEnding ending;
     std::uint64_t packets_to_broker = 0;
     std::uint64_t packets_to_client = 0;
+    std::uint64_t publishes_to_broker = 0;
+    std::uint64_t publishes_to_client = 0;
+    std::uint64_t payload_bytes = 0;  // of the PUBLISH packets, both directions
+    std::vector<std::string> topics;  // distinct PUBLISH topics, in order; the first kTopicsListed
+
+    static constexpr std::size_t kTopicsListed = 8;
 };
 
 }  // namespace mqscan

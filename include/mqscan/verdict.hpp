@@ -14,9 +14,9 @@ struct Verdict {
     bool anonymous_access = false;        // a CONNECT without username was accepted in clear
     bool tls = false;                     // some TLS connection was seen
     bool tls_established = false;         // some TLS handshake completed
-    bool mutual_tls = false;              // a client certificate was sent (or requested under 1.3, see below)
-    bool certificates_visible = false;    // certificates are readable (TLS 1.2 and earlier)
-    bool certificates_verified = false;   // every visible chain verified against --ca
+    bool mutual_tls = false;              // a client certificate was seen (under TLS 1.3 it cannot be)
+    bool certificates_visible = false;    // some server certificate is readable (TLS 1.2 and earlier)
+    bool certificates_verified = false;   // chains were verified against --ca, and every one passed
     bool failed_handshakes = false;
     std::vector<std::string> tls_versions;   // negotiated, distinct, sorted
     std::vector<std::string> cleartext_topics;  // distinct, sorted; the first 64

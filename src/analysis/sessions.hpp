@@ -1,22 +1,31 @@
 #pragma once
 
+#include <unordered_map>
+
 #include "analysis/analyzer.hpp"
 #include "mqscan/analysis.hpp"
+#include "mqscan/session_report.hpp"
 
 namespace mqscan {
 
+// The sessions: who connected, with what options, what crossed, and how each
+// connection ended. MQTT connections are followed packet by packet; TLS
+// connections and undecided ones on an MQTT or TLS port are added at the end
+// from the connection list.
 class SessionAnalyzer final : public Analyzer {
 public:
     SessionAnalyzer(const AnalysisSettings& settings, ReportBuilder& report);
 
     void on_mqtt_connection(const ConnectionSummary& connection) override;
     void on_mqtt_packet(const MqttPacketEvent& event) override;
-    void on_mqtt_end(const ConnectionSummary& connection) override;
     void finish(ReportBuilder& report) override;
 
 private:
+    // The session of a listed connection, or nullptr.
+    SessionReport* session(const ConnectionSummary& connection);
+
     const AnalysisSettings& settings_;
-    ReportBuilder& report_;
+    std::unordered_map<std::uint64_t, SessionReport> sessions_;
 };
 
 }  // namespace mqscan

@@ -4,12 +4,18 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <unistd.h>
 
+#include "analysis/topic_filter.hpp"
 #include "mqscan/analysis.hpp"
 #include "x509/trust_store.hpp"
+#include "report/csv_packets.hpp"
+#include "report/ladder.hpp"
 #include "report/mosquitto_log.hpp"
+#include "report/narrow.hpp"
 #include "report/packet_lines.hpp"
 #include "report/reporters.hpp"
 
@@ -28,6 +34,9 @@ struct Options {
     std::vector<std::uint16_t> tls_ports;
     std::vector<std::string> ca_files;
     std::string mqtt_version = "3.1.1";
+    std::string color = "auto";
+    bool ladder = false;
+    mqscan::Narrowing narrowing;
     mqscan::AnalysisSettings settings;
     mqscan::ReportOptions report;
 };
@@ -50,9 +59,30 @@ void add_capture_options(CLI::App& command, Options& o) {
         ->capture_default_str();
     command.add_flag("--no-dissect{false}", o.settings.dissect,
                      "reassemble TCP but decode no MQTT (to measure the TCP layer alone)");
+    command.add_flag("--no-analysis{false}", o.settings.analyze,
+                     "decode MQTT and TLS but run no analysis (to measure the analyses' cost)");
     command.add_option("--payload-cap", o.settings.mqtt.payload_cap,
                        "payload bytes kept per PUBLISH (payload_len is always exact)")
         ->capture_default_str();
+}
+
+void add_narrowing_options(CLI::App& command, Options& o) {
+    command.add_option("--connection", o.narrowing.connections,
+                       "only this connection (its id in the report; repeatable)");
+    command.add_option("--client-id", o.narrowing.client_ids, "only the connections of this MQTT client id (repeatable)");
+    command.add_option("--topic", o.narrowing.topics,
+                       "only what concerns topics matching this MQTT topic filter, + and # allowed (repeatable)")
+        ->check([](const std::string& filter) {
+            return mqscan::valid_topic_filter(filter) ? std::string() : "not a valid MQTT topic filter: " + filter;
+        });
+}
+
+// --color auto: colours for a terminal, unless NO_COLOR is set (no-color.org) or TERM is dumb.
+bool use_color(const std::string& choice) {
+    if (choice != "auto") return choice == "always";
+    const char* term = std::getenv("TERM");
+    return isatty(fileno(stdout)) != 0 && std::getenv("NO_COLOR") == nullptr &&
+           (term == nullptr || std::string_view(term) != "dumb");
 }
 
 void apply(Options& o) {
@@ -90,18 +120,32 @@ int run(const Options& o, mqscan::AnalysisHooks hooks, mqscan::PacketSource& sou
     return kExitComplete;
 }
 
+// Streams the packets `sink` prints, narrowed when asked.
+int packet_stream(const Options& o, mqscan::EventSink& sink, mqscan::PacketSource& source) {
+    mqscan::NarrowingSink narrowed(o.narrowing, sink);
+    mqscan::EventSink* events = o.narrowing.active() ? &narrowed : &sink;
+    return run(o, mqscan::AnalysisHooks{nullptr, events}, source, [](const auto&) {});
+}
+
 int report_command(const Options& o, mqscan::PacketSource& source) {
-    return run(o, {}, source, [&](const mqscan::CaptureReport& report) {
+    if (o.format == "csv") {
+        mqscan::CsvPacketWriter writer(stdout, source.info().precision, o.report);
+        return packet_stream(o, writer, source);
+    }
+    return run(o, {}, source, [&](const mqscan::CaptureReport& analysed) {
         if (o.format == "none") return;
+        std::optional<mqscan::CaptureReport> narrowed;
+        if (o.narrowing.active()) mqscan::narrow(narrowed.emplace(analysed), o.narrowing);
+        const mqscan::CaptureReport& report = narrowed ? *narrowed : analysed;
         if (o.format == "json") return mqscan::write_json(report, o.report, stdout);
-        const std::string text = mqscan::render_text(report);
+        const std::string text = o.ladder ? mqscan::render_ladder(report) : mqscan::render_text(report, o.report);
         std::fwrite(text.data(), 1, text.size(), stdout);
     });
 }
 
 int packets_command(const Options& o, mqscan::PacketSource& source) {
     mqscan::PacketLinePrinter printer(stdout, source.info().precision, o.report);
-    return run(o, mqscan::AnalysisHooks{nullptr, &printer}, source, [](const auto&) {});
+    return packet_stream(o, printer, source);
 }
 
 int mosquitto_command(const Options& o, mqscan::PacketSource& source) {
@@ -130,11 +174,19 @@ int run_command_line(int argc, char** argv) {
     Options o;
     CLI::App* report = app.add_subcommand("report", "the analysis report (the default command)");
     add_capture_options(*report, o);
-    report->add_option("--format", o.format, "report format (none: analyse, print nothing)")
-        ->check(CLI::IsMember({"text", "json", "none"}))
+    report->add_option("--format", o.format,
+                       "report format (csv: one row per MQTT packet; none: analyse, print nothing)")
+        ->check(CLI::IsMember({"text", "json", "csv", "none"}))
         ->capture_default_str();
+    report->add_option("--color", o.color, "colours in the text report")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->capture_default_str();
+    report->add_flag("--ladder", o.ladder,
+                     "print each MQTT connection as a sequence diagram instead of the text report");
+    add_narrowing_options(*report, o);
     CLI::App* packets = app.add_subcommand("packets", "one line per MQTT packet, as it is decoded");
     add_capture_options(*packets, o);
+    add_narrowing_options(*packets, o);
     CLI::App* mosquitto =
         app.add_subcommand("mosquitto", "the MQTT packets as a mosquitto -v broker logs them");
     add_capture_options(*mosquitto, o);
@@ -148,6 +200,8 @@ int run_command_line(int argc, char** argv) {
     }
 
     apply(o);
+    o.report.color = use_color(o.color);
+    o.report.narrowed_to = o.narrowing.describe();
     // The CA files are read before the capture, so a wrong one costs no analysis time.
     std::optional<mqscan::x509::TrustStore> trust_store;
     if (!o.ca_files.empty()) {

@@ -6,7 +6,8 @@ Pipeline::Pipeline(LinkType link, const AnalysisSettings& settings, AnalysisHook
     : link_(link), report_(settings.limits), mqtt_recorder_(settings.limits.max_connections_listed, settings.mqtt.max_packets_listed,
                      settings.mqtt.payload_cap),
       analyses_(settings, report_), analyses_and_hook_(analyses_, hooks.events),
-      events_(mqtt_recorder_, &analyses_and_hook_), sessions_(settings, report_, events_),
+      events_(mqtt_recorder_, settings.analyze ? &analyses_and_hook_ : hooks.events),
+      analyze_(settings.analyze), sessions_(settings, report_, events_),
       streams_(sessions_, hooks.streams),
       tracker_(settings.limits, settings.server_ports, report_, &streams_) {}
 
@@ -34,7 +35,7 @@ void Pipeline::record_notes(const RawFrame& frame) {
 
 CaptureReport Pipeline::finish(CaptureInfo capture) {
     tracker_.finish();
-    analyses_.finish(report_);
+    if (analyze_) analyses_.finish(report_);
     capture.packets = report_.counters().packets_read;
     capture.bytes = bytes_;
     capture.truncated_frames = truncated_frames_;

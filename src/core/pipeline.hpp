@@ -33,6 +33,7 @@ private:
     Analyses analyses_;
     EventFanout analyses_and_hook_;
     EventFanout events_;
+    bool analyze_;
     SessionManager sessions_;
     StreamFanout streams_;
     ConnectionTracker tracker_;

@@ -10,12 +10,10 @@ ReportBuilder::ReportBuilder(const Limits& limits) : limits_(limits) {
     report_.finding_counts.assign(finding_kind_count(), 0);
 }
 
-void ReportBuilder::finding(FindingId id, std::optional<std::uint64_t> connection,
-                            std::optional<std::uint64_t> frame, std::string message) {
+bool ReportBuilder::count_finding(FindingId id) {
     const std::uint64_t occurrences = ++report_.finding_counts[static_cast<std::size_t>(id)];
-    if (occurrences <= limits_.max_findings_listed_per_kind &&
-        report_.findings.size() < limits_.max_findings_listed)
-        report_.findings.push_back(Finding{id, connection, frame, std::move(message)});
+    return occurrences <= limits_.max_findings_listed_per_kind &&
+           report_.findings.size() < limits_.max_findings_listed;
 }
 
 void ReportBuilder::anomaly(AnomalyId id, std::optional<std::uint64_t> connection,

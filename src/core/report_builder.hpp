@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "mqscan/capture_report.hpp"
 #include "mqscan/limits.hpp"
@@ -15,9 +16,20 @@ public:
 
     void anomaly(AnomalyId id, std::optional<std::uint64_t> connection,
                  std::optional<std::uint64_t> frame, std::string detail = {});
-    // A conclusion of the analyses, listed within the findings limits and always counted.
+    // A conclusion of the analyses, listed within the findings limits and
+    // always counted. `message` is a string, or a callable making it: called
+    // only when the finding is listed, since a capture of thousands of
+    // connections raises thousands of the same kind.
+    template <typename Message>
     void finding(FindingId id, std::optional<std::uint64_t> connection,
-                 std::optional<std::uint64_t> frame, std::string message);
+                 std::optional<std::uint64_t> frame, Message&& message) {
+        if (!count_finding(id)) return;
+        if constexpr (std::is_invocable_v<Message>) {
+            list_finding(Finding{id, connection, frame, message()});
+        } else {
+            list_finding(Finding{id, connection, frame, std::string(std::forward<Message>(message))});
+        }
+    }
     void connection(ConnectionSummary summary);
     // The TLS record of a connection that ended (kept for listed connections only).
     void tls(TlsConnectionReport tls);
@@ -29,6 +41,10 @@ public:
     CaptureReport take(CaptureInfo capture);
 
 private:
+    // Counts one occurrence; true when it is to be listed.
+    bool count_finding(FindingId id);
+    void list_finding(Finding finding) { report_.findings.push_back(std::move(finding)); }
+
     const Limits& limits_;
     CaptureReport report_;
     bool connection_limit_reported_ = false;

@@ -1,6 +1,9 @@
 #include <fmt/format.h>
 
+#include "report/json_analysis.hpp"
+#include "report/json_delivery.hpp"
 #include "report/json_mqtt.hpp"
+#include "report/json_qos.hpp"
 #include "report/json_tls.hpp"
 #include "report/json_writer.hpp"
 #include "report/reporters.hpp"
@@ -20,9 +23,25 @@ public:
         json_.begin_object();
         json_.key("capture");
         capture();
+        json_.key("narrowed_to");
+        options_.narrowed_to.empty() ? json_.null() : json_.value(options_.narrowed_to);
+        json_.key("verdict");
+        write_verdict_json(json_, report_.verdict);
+        json_.key("capture_quality");
+        write_quality_json(json_, report_.quality);
         json_.key("connections").begin_array();
         for (const ConnectionSummary& c : report_.connections) connection(c);
         json_.end_array();
+        json_.key("sessions");
+        write_sessions_json(json_, report_.sessions, precision_, options_);
+        json_.key("qos");
+        write_qos_json(json_, report_.qos, precision_);
+        json_.key("keepalive");
+        write_keepalive_json(json_, report_.keepalive, precision_);
+        json_.key("delivery");
+        write_delivery_json(json_, report_.delivery, precision_);
+        json_.key("findings");
+        write_findings_json(json_, report_.findings);
         json_.key("anomalies").begin_array();
         for (const Anomaly& a : report_.anomalies) anomaly(a);
         json_.end_array();
@@ -160,6 +179,12 @@ private:
         for (std::size_t i = 0; i < report_.anomaly_counts.size(); ++i) {
             if (report_.anomaly_counts[i] == 0) continue;
             json_.field(describe(static_cast<AnomalyId>(i)).id, report_.anomaly_counts[i]);
+        }
+        json_.end_object();
+        json_.key("findings").begin_object();
+        for (std::size_t i = 0; i < report_.finding_counts.size(); ++i) {
+            if (report_.finding_counts[i] == 0) continue;
+            json_.field(describe(static_cast<FindingId>(i)).id, report_.finding_counts[i]);
         }
         json_.end_object();
         json_.end_object();

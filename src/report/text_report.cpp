@@ -4,6 +4,9 @@
 
 #include "report/reporters.hpp"
 #include "report/terminal_text.hpp"
+#include "report/text_delivery.hpp"
+#include "report/text_qos.hpp"
+#include "report/text_session.hpp"
 #include "report/text_tls.hpp"
 #include "report/time_format.hpp"
 
@@ -44,14 +47,46 @@ std::string opening(const ConnectionSummary& c) {
     return "";
 }
 
+// ANSI styles; applied after terminal_line() has neutralised the capture's own bytes.
+enum class Style { Plain, Heading, Good, Notice, Bad };
+
+std::string_view escape_code(Style style) {
+    switch (style) {
+        case Style::Plain: return "";
+        case Style::Heading: return "\x1b[1m";
+        case Style::Good: return "\x1b[1;32m";
+        case Style::Notice: return "\x1b[33m";
+        case Style::Bad: return "\x1b[1;31m";
+    }
+    return "";
+}
+
+Style style_of(Severity severity) {
+    switch (severity) {
+        case Severity::Info: return Style::Plain;
+        case Severity::Warning: return Style::Notice;
+        case Severity::Error: return Style::Bad;
+    }
+    return Style::Plain;
+}
+
+Style style_of(const Verdict& v) {
+    if (v.cleartext_mqtt || v.failed_handshakes) return Style::Bad;
+    return v.tls_established ? Style::Good : Style::Notice;
+}
+
 class TextReport {
 public:
-    explicit TextReport(const CaptureReport& report)
-        : report_(report), precision_(report.capture.precision) {}
+    TextReport(const CaptureReport& report, const ReportOptions& options)
+        : report_(report), options_(options), precision_(report.capture.precision) {}
 
     std::string render() {
         capture();
+        verdict();
         connections();
+        section("Subscriptions and delivery", delivery_text_lines(report_));
+        section("QoS", qos_summary_lines(report_));
+        findings();
         anomalies();
         counters();
         return std::move(out_);
@@ -60,13 +95,50 @@ public:
 private:
     template <typename... Args>
     void line(fmt::format_string<Args...> format, Args&&... args) {
-        out_ += terminal_line(fmt::format(format, std::forward<Args>(args)...));
+        styled(Style::Plain, format, std::forward<Args>(args)...);
+    }
+
+    template <typename... Args>
+    void styled(Style style, fmt::format_string<Args...> format, Args&&... args) {
+        const std::string text = terminal_line(fmt::format(format, std::forward<Args>(args)...));
+        if (options_.color && style != Style::Plain) {
+            out_ += escape_code(style);
+            out_ += text;
+            out_ += "\x1b[0m";
+        } else {
+            out_ += text;
+        }
+        out_ += '\n';
+    }
+
+    void section(std::string_view title, const std::vector<std::string>& lines) {
+        if (lines.empty()) return;
+        styled(Style::Heading, "{}", title);
+        for (const std::string& text : lines) line("  {}", text);
+        out_ += '\n';
+    }
+
+    void verdict() {
+        styled(style_of(report_.verdict), "Verdict: {}", report_.verdict.summary);
+        out_ += '\n';
+    }
+
+    void findings() {
+        std::uint64_t total = 0;
+        for (std::uint64_t n : report_.finding_counts) total += n;
+        styled(Style::Heading, "Findings: {}", total);
+        for (const Finding& f : report_.findings) {
+            const FindingInfo& info = describe(f.id);
+            styled(style_of(info.severity), "  [{}] {}: {}", to_string(info.severity), info.id, f.message);
+        }
+        if (total > report_.findings.size())
+            line("  ... {} more, counted in the JSON report", total - report_.findings.size());
         out_ += '\n';
     }
 
     void capture() {
         const CaptureInfo& c = report_.capture;
-        line("Capture {}", c.file);
+        styled(Style::Heading, "Capture {}", c.file);
         line("  {}{}, link type {}, snaplen {}, {} timestamps", to_string(c.format),
              c.gzip ? " (gzip)" : "", c.link_type_name, c.snaplen,
              precision_ == TimePrecision::Nano ? "nanosecond" : "microsecond");
@@ -82,12 +154,15 @@ private:
                  c.truncated_frames);
         if (!c.complete)
             line("  DAMAGED FILE: {}. Everything before the damage was analysed.", c.error);
+        if (!options_.narrowed_to.empty())
+            line("  Narrowed to {}: the verdict, totals and capture findings still cover the whole capture",
+                 options_.narrowed_to);
         out_ += '\n';
     }
 
     void connections() {
         const Counters& counters = report_.counters;
-        line("TCP connections: {}", counters.connections);
+        styled(Style::Heading, "TCP connections: {}", counters.connections);
         for (const ConnectionSummary& c : report_.connections) connection(c);
         if (counters.connections_unlisted > 0)
             line("  ... and {} more connections, counted but not listed",
@@ -105,7 +180,11 @@ private:
              c.last_frame);
         line("      to server: {} packets, {} bytes; to client: {} packets, {} bytes", up.packets,
              up.bytes, down.packets, down.bytes);
+        if (const SessionReport* s = find_connection_record(report_.sessions, c.id))
+            for (const std::string& text : session_text_lines(*s, options_)) line("      {}", text);
         mqtt_summary(c.id);
+        for (const std::string& text : qos_text_lines(report_, c.id)) line("      {}", text);
+        for (const std::string& text : keepalive_text_lines(report_, c.id)) line("      {}", text);
         if (const TlsConnectionReport* tls = find_tls(report_, c.id))
             for (const std::string& text : tls_text_lines(*tls)) line("      {}", text);
         const std::uint64_t gap_count = up.gap_count + down.gap_count;
@@ -121,16 +200,6 @@ private:
         const MqttConnectionReport* found = find_mqtt(report_, id);
         if (found == nullptr) return;
         const MqttConnectionReport& m = *found;
-        std::string session = "CONNECT not captured, version guessed";
-        if (m.connect) {
-            const std::string& client_id = m.connect->client_id;
-            session = fmt::format("{}, keepalive {} s, {} session",
-                                  client_id.empty() ? "empty client id (the broker assigns one)"
-                                             : fmt::format("client '{}'", client_id),
-                                  m.connect->keepalive,
-                                  m.connect->clean_session() ? "clean" : "persistent");
-        }
-        line("      MQTT {}: {}", mqtt::to_string(m.version), session);
         std::array<std::uint64_t, 16> by_type{};
         for (const MqttPacketRecord& r : m.packets) ++by_type[static_cast<std::size_t>(r.packet.type)];
         std::string counts;
@@ -144,7 +213,7 @@ private:
     void anomalies() {
         std::uint64_t total = 0;
         for (std::uint64_t n : report_.anomaly_counts) total += n;
-        line("Anomalies: {}", total);
+        styled(Style::Heading, "Anomalies: {}", total);
         for (const Anomaly& a : report_.anomalies) {
             const AnomalyInfo& info = describe(a.id);
             std::string where;
@@ -163,7 +232,7 @@ private:
         for (std::size_t i = 0; i < c.packets.size(); ++i)
             if (c.packets[i] > 0)
                 packets += fmt::format(", {} {}", c.packets[i], to_string(static_cast<PacketClass>(i)));
-        line("Packets read: {}{}", c.packets_read, packets);
+        styled(Style::Heading, "Packets read: {}{}", c.packets_read, packets);
         std::string segments;
         for (std::size_t i = 0; i < c.segments.size(); ++i)
             if (c.segments[i] > 0)
@@ -176,12 +245,15 @@ private:
     }
 
     const CaptureReport& report_;
+    const ReportOptions& options_;
     TimePrecision precision_;
     std::string out_;
 };
 
 }  // namespace
 
-std::string render_text(const CaptureReport& report) { return TextReport(report).render(); }
+std::string render_text(const CaptureReport& report, const ReportOptions& options) {
+    return TextReport(report, options).render();
+}
 
 }  // namespace mqscan

@@ -36,6 +36,12 @@ std::string duration_seconds(std::int64_t nanoseconds, TimePrecision precision) 
     return epoch_seconds(Timestamp{nanoseconds}, precision);
 }
 
+std::string latency_text(std::int64_t nanoseconds) {
+    if (nanoseconds < 1'000'000'000)
+        return fmt::format("{:.3f} ms", static_cast<double>(nanoseconds) / 1e6);
+    return fmt::format("{:.3f} s", static_cast<double>(nanoseconds) / 1e9);
+}
+
 std::string utc_time(Timestamp t, TimePrecision precision) {
     const SplitTime s = split(t, precision);
     const std::time_t seconds = static_cast<std::time_t>(s.seconds);
