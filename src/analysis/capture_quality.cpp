@@ -68,9 +68,9 @@ void assess_capture(ReportBuilder& report) {
 
     if (draft.sessions.empty())
         report.finding(FindingId::CaptureNoMqtt, std::nullopt, std::nullopt,
-                       "No MQTT or TLS connection was found: check the capture filter (tcp port 1883 "
-                       "or 8883) and the interface, or name the broker's port with --mqtt-port / "
-                       "--tls-port");
+                       "No MQTT session was found (no MQTT in clear, no TLS to an MQTT or TLS port): "
+                       "check the capture filter (tcp port 1883 or 8883) and the interface, or name "
+                       "the broker's port with --mqtt-port / --tls-port");
 }
 
 }  // namespace mqscan

@@ -179,7 +179,8 @@ private:
     }
 
     std::string summary() const {
-        if (draft_.sessions.empty()) return "No MQTT or TLS connection was found.";
+        if (draft_.sessions.empty())
+            return "No MQTT session was found: no MQTT in clear, and no TLS to an MQTT or TLS port.";
         std::string text;
         if (verdict_.cleartext_mqtt && !verdict_.tls_established) {
             text = fmt::format("NOT PROTECTED: MQTT crossed in clear on {} connection{}{}", cleartext_sessions_,

@@ -110,8 +110,9 @@ void SessionAnalyzer::finish(ReportBuilder& report) {
     for (const ConnectionSummary& c : draft.connections) {
         auto found = sessions_.find(c.id);
         if (found == sessions_.end()) {
+            // TLS elsewhere (HTTPS, ...) is not presumed to carry MQTT.
+            if (!on_listed_port(settings_, c.server.port)) continue;
             const bool tls = find_tls(draft, c.id) != nullptr;
-            if (!tls && !on_listed_port(settings_, c.server.port)) continue;
             found = sessions_.emplace(c.id, SessionReport{}).first;
             found->second.connection = c.id;
             found->second.transport = tls ? Transport::Tls : Transport::Undecided;

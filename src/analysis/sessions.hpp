@@ -9,9 +9,9 @@
 namespace mqscan {
 
 // The sessions: who connected, with what options, what crossed, and how each
-// connection ended. MQTT connections are followed packet by packet; TLS
-// connections and undecided ones on an MQTT or TLS port are added at the end
-// from the connection list.
+// connection ended. MQTT connections are followed packet by packet; TLS and
+// undecided connections to an MQTT or TLS port are added at the end from the
+// connection list.
 class SessionAnalyzer final : public Analyzer {
 public:
     SessionAnalyzer(const AnalysisSettings& settings, ReportBuilder& report);

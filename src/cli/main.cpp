@@ -41,17 +41,22 @@ struct Options {
     mqscan::ReportOptions report;
 };
 
+// Repeatable options take one value per occurrence (->allow_extra_args(false)), so that
+// `mqscan --ca ca.crt capture.pcap` leaves the capture to the positional.
 void add_capture_options(CLI::App& command, Options& o) {
     command.add_option("capture", o.file, "pcap or pcapng file, optionally gzip-compressed")
         ->required();
     command.add_flag("--show-secrets", o.report.show_secrets, "print passwords instead of <hidden>");
     command.add_option("--mqtt-port", o.mqtt_ports,
-                       "another server port where MQTT is expected (repeatable; 1883 always is)");
+                       "another server port where MQTT is expected (repeatable; 1883 always is)")
+        ->allow_extra_args(false);
     command.add_option("--tls-port", o.tls_ports,
-                       "another server port where TLS is expected (repeatable; 8883 and 443 always are)");
+                       "another server port where TLS is expected (repeatable; 8883 and 443 always are)")
+        ->allow_extra_args(false);
     command.add_option("--ca", o.ca_files,
                        "PEM file of CA certificates to verify the observed chains against "
                        "(repeatable), like openssl verify -CAfile")
+        ->allow_extra_args(false)
         ->check(CLI::ExistingFile);
     command.add_option("--mqtt-version", o.mqtt_version,
                        "MQTT version assumed for a connection whose CONNECT was not captured")
@@ -68,10 +73,14 @@ void add_capture_options(CLI::App& command, Options& o) {
 
 void add_narrowing_options(CLI::App& command, Options& o) {
     command.add_option("--connection", o.narrowing.connections,
-                       "only this connection (its id in the report; repeatable)");
-    command.add_option("--client-id", o.narrowing.client_ids, "only the connections of this MQTT client id (repeatable)");
+                       "only this connection (its id in the report; repeatable)")
+        ->allow_extra_args(false);
+    command.add_option("--client-id", o.narrowing.client_ids,
+                       "only the connections of this MQTT client id (repeatable)")
+        ->allow_extra_args(false);
     command.add_option("--topic", o.narrowing.topics,
                        "only what concerns topics matching this MQTT topic filter, + and # allowed (repeatable)")
+        ->allow_extra_args(false)
         ->check([](const std::string& filter) {
             return mqscan::valid_topic_filter(filter) ? std::string() : "not a valid MQTT topic filter: " + filter;
         });

@@ -139,7 +139,10 @@ void narrow(CaptureReport& report, const Narrowing& n) {
         return s == nullptr ? std::string() : s->client_id;
     };
     for (MqttConnectionReport& m : report.mqtt) {
+        const std::uint64_t unlisted = m.packet_count - m.packets.size();
         keep_if(m.packets, [&](const MqttPacketRecord& r) { return selection.keep(m.connection, r.packet); });
+        // Packets that were never listed stay "not listed": they were not looked at.
+        m.packet_count = m.packets.size() + unlisted;
         if (!m.packets.empty()) kept.insert(m.connection);
     }
     const bool by_topic = !n.topics.empty();
@@ -174,9 +177,10 @@ void narrow(CaptureReport& report, const Narrowing& n) {
     });
     if (by_topic) keep_if(d.topics, [&](const TopicStats& t) { return n.selects_topic(t.topic); });
 
-    // Without --topic every selected connection is kept, MQTT or not.
+    // Without --topic every selected connection is kept, MQTT or not; with it,
+    // those that carried something on the topics.
     const auto selected = [&](std::uint64_t id) {
-        return by_topic ? kept.count(id) > 0 : selection.selects_connection(id, client_id(id));
+        return selection.selects_connection(id, client_id(id)) && (!by_topic || kept.count(id) > 0);
     };
     keep_if(report.connections, [&](const ConnectionSummary& c) { return selected(c.id); });
     keep_if(report.sessions, [&](const SessionReport& s) { return selected(s.connection); });

@@ -33,7 +33,9 @@ std::string answer(const SessionReport& s) {
                        meaning.empty() ? "" : fmt::format(" ({})", meaning));
 }
 
-std::string ending_text(const SessionEnding& e) {
+// Under TLS a DISCONNECT is encrypted: its absence says nothing.
+std::string ending_text(const SessionEnding& e, Transport transport) {
+    const std::string_view without = transport == Transport::Cleartext ? ", without DISCONNECT" : "";
     const std::string reason = e.reason_code ? fmt::format(" (reason code 0x{:02x})", *e.reason_code) : "";
     switch (e.how) {
         case SessionEnd::ClientDisconnect:
@@ -43,7 +45,7 @@ std::string ending_text(const SessionEnding& e) {
         case SessionEnd::KeepaliveExpired:
             return fmt::format("closed by the broker at frame {}: the client's keepalive expired", e.frame);
         case SessionEnd::ClientClosed:
-            return fmt::format("closed by the client (FIN) at frame {}, without DISCONNECT", e.frame);
+            return fmt::format("closed by the client (FIN) at frame {}{}", e.frame, without);
         case SessionEnd::BrokerClosed: return fmt::format("closed by the broker (FIN) at frame {}", e.frame);
         case SessionEnd::ClientReset: return fmt::format("reset by the client (RST) at frame {}", e.frame);
         case SessionEnd::BrokerReset: return fmt::format("reset by the broker (RST) at frame {}", e.frame);
@@ -58,7 +60,9 @@ std::string ending_text(const SessionEnding& e) {
 std::vector<std::string> session_text_lines(const SessionReport& s, const ReportOptions& options) {
     std::vector<std::string> lines;
     switch (s.transport) {
-        case Transport::Tls: lines.push_back("MQTT over TLS: the session's packets are encrypted"); break;
+        case Transport::Tls:
+            lines.push_back("encrypted with TLS: the MQTT inside, if any, cannot be read");
+            break;
         case Transport::Undecided:
             lines.push_back("on an MQTT/TLS port, but no byte told MQTT from TLS");
             break;
@@ -73,7 +77,7 @@ std::vector<std::string> session_text_lines(const SessionReport& s, const Report
             }
             break;
     }
-    lines.push_back(ending_text(s.ending));
+    lines.push_back(ending_text(s.ending, s.transport));
     return lines;
 }
 

@@ -1,9 +1,10 @@
 # Runs mqscan on one capture and compares its output with the expected file.
-#   cmake -DMQSCAN=... -DCAPTURE_DIR=... -DCAPTURE=... -DFORMAT=json|text -DEXPECTED=... -P compare.cmake
+#   cmake -DMQSCAN=... -DCAPTURE_DIR=... -DCAPTURE=... -DFORMAT=json|text [-DOPTIONS="..."] -DEXPECTED=... -P compare.cmake
 # mqscan runs in the capture's directory with the bare file name, so that the
 # report's "file" field does not depend on where the repository is.
+separate_arguments(options UNIX_COMMAND "${OPTIONS}")
 execute_process(
-  COMMAND ${MQSCAN} report --format ${FORMAT} --color never ${CAPTURE}
+  COMMAND ${MQSCAN} report --format ${FORMAT} --color never ${options} ${CAPTURE}
   WORKING_DIRECTORY ${CAPTURE_DIR}
   OUTPUT_VARIABLE actual
   RESULT_VARIABLE status)
