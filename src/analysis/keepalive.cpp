@@ -57,7 +57,9 @@ std::optional<std::uint16_t> applied_keepalive(const KeepaliveReport& r, bool co
 KeepaliveVerdict verdict_of(std::optional<std::uint16_t> keepalive, std::int64_t max_silence_ns) {
     if (!keepalive) return KeepaliveVerdict::Unknown;
     if (*keepalive == 0) return KeepaliveVerdict::Disabled;
-    if (max_silence_ns <= seconds(*keepalive) + kClientSlackNs) return KeepaliveVerdict::Respected;
+    // The slack never reaches past 1.5 x keepalive (keepalive 1 s: 1.5 s, not 2 s).
+    if (max_silence_ns <= std::min(seconds(*keepalive) + kClientSlackNs, grace(*keepalive)))
+        return KeepaliveVerdict::Respected;
     if (max_silence_ns <= grace(*keepalive)) return KeepaliveVerdict::Late;
     return KeepaliveVerdict::Exceeded;
 }
@@ -68,11 +70,15 @@ KeepaliveAnalyzer::KeepaliveAnalyzer(const AnalysisSettings& settings, ReportBui
     : settings_(settings), report_(report) {}
 
 KeepaliveAnalyzer::ConnectionState& KeepaliveAnalyzer::state_of(const ConnectionSummary& connection) {
+    // Packets come in runs on one connection: the previous state is often the one.
+    if (last_ != nullptr && last_id_ == connection.id) return *last_;
     const auto [it, added] = connections_.try_emplace(connection.id);
     if (added) {
         it->second.report.connection = connection.id;
         it->second.start = connection.start;
     }
+    last_ = &it->second;
+    last_id_ = connection.id;
     return it->second;
 }
 
@@ -212,6 +218,7 @@ void KeepaliveAnalyzer::on_mqtt_end(const ConnectionSummary& connection) {
     if (found == connections_.end()) return;
     conclude(found->second, connection);
     if (connection.id < settings_.limits.max_connections_listed) reports_.push_back(std::move(found->second.report));
+    if (last_ == &found->second) last_ = nullptr;
     connections_.erase(found);
 }
 

@@ -56,6 +56,8 @@ private:
     const AnalysisSettings& settings_;
     ReportBuilder& report_;
     std::unordered_map<std::uint64_t, ConnectionState> connections_;
+    ConnectionState* last_ = nullptr;  // of the previous packet (the map's nodes stay in place)
+    std::uint64_t last_id_ = 0;
     std::vector<KeepaliveReport> reports_;
 };
 

@@ -9,6 +9,8 @@ void LatencyStats::add(std::int64_t ns) {
     max_ = count_ == 0 ? ns : std::max(max_, ns);
     ++count_;
     if (sample_.size() < sample_size_) {
+        // Most stats (one per connection) hold a few values: one allocation, not one per doubling.
+        if (sample_.empty()) sample_.reserve(std::min<std::size_t>(sample_size_, 16));
         sample_.push_back(ns);
         return;
     }

@@ -83,7 +83,7 @@ void QosFlowAnalyzer::on_mqtt_packet(const MqttPacketEvent& event) {
 
 void QosFlowAnalyzer::on_publish(const MqttPacketEvent& event, std::uint16_t packet_id) {
     const FlowKey key{event.connection.id, event.dir, packet_id};
-    ConnectionTally& tally = connections_[key.connection];
+    ConnectionTally& tally = tally_of(key.connection);
     const auto found = in_flight_.find(key);
     if (found != in_flight_.end()) {
         OpenFlow& flow = found->second;
@@ -156,7 +156,7 @@ void QosFlowAnalyzer::record_step(OpenFlow& flow, const MqttPacketEvent& event, 
 void QosFlowAnalyzer::on_step(const MqttPacketEvent& event, std::uint16_t packet_id) {
     const PacketType type = event.packet.type;
     const FlowKey key{event.connection.id, publish_direction(type, event.dir), packet_id};
-    ConnectionTally& tally = connections_[key.connection];
+    ConnectionTally& tally = tally_of(key.connection);
     const auto found = in_flight_.find(key);
     const StepFit fit = found == in_flight_.end() ? StepFit::None : take_step(found->second, event);
     if (fit == StepFit::None) {
@@ -294,11 +294,20 @@ void QosFlowAnalyzer::close_connection_flows(std::uint64_t connection, EndReason
     std::sort(open.begin(), open.end(), [](FlowMap::iterator a, FlowMap::iterator b) {
         return a->second.steps[0].frame < b->second.steps[0].frame;
     });
-    ConnectionTally& tally = connections_[connection];
+    ConnectionTally& tally = tally_of(connection);
     for (FlowMap::iterator it : open) {
         report_incomplete(it->first, it->second, ended);
         close(it, FlowStatus::Incomplete, tally);
     }
+}
+
+QosFlowAnalyzer::ConnectionTally& QosFlowAnalyzer::tally_of(std::uint64_t connection) {
+    // Packets come in runs on one connection: the previous tally is often the one.
+    if (last_tally_ == nullptr || last_connection_ != connection) {
+        last_tally_ = &connections_[connection];
+        last_connection_ = connection;
+    }
+    return *last_tally_;
 }
 
 // The connection's totals join the listing (when it is listed and had QoS traffic).
@@ -310,6 +319,7 @@ void QosFlowAnalyzer::retire(std::uint64_t connection) {
         totals.latency = found->second.latency.summary();
         per_connection_.push_back(QosConnectionTotals{connection, totals});
     }
+    if (last_tally_ == &found->second) last_tally_ = nullptr;
     connections_.erase(found);
 }
 

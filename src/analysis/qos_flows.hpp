@@ -77,6 +77,7 @@ private:
                std::optional<std::int64_t> latency);
     void list(const FlowKey& key, OpenFlow& flow, FlowStatus status,
               std::optional<std::int64_t> latency);
+    ConnectionTally& tally_of(std::uint64_t connection);
     void retire(std::uint64_t connection);
     [[nodiscard]] bool listed_connection(std::uint64_t connection) const;
     [[nodiscard]] std::string_view shortened(const mqtt::Packet& publish) const;
@@ -85,6 +86,8 @@ private:
     ReportBuilder& report_;
     FlowMap in_flight_;  // ordered, so that one connection's flows are one range
     std::unordered_map<std::uint64_t, ConnectionTally> connections_;
+    ConnectionTally* last_tally_ = nullptr;  // of the previous packet (the map's nodes stay in place)
+    std::uint64_t last_connection_ = 0;
     QosTotals totals_;
     LatencyStats latency_;
     std::vector<QosFlow> listed_;  // slots reserved in PUBLISH order, filled when each flow ends

@@ -20,42 +20,50 @@ const mqtt::Property* find_property(const mqtt::Packet& packet, std::uint8_t id)
     return found == packet.properties.end() ? nullptr : &*found;
 }
 
-void read_connect(SessionReport& s, const mqtt::Packet& connect, FrameRef at) {
+// Strings from the capture are kept up to the payload cap, as in the packet
+// listing: 10,000 sessions of 64 KiB client ids must not cost gigabytes.
+std::string capped(std::string_view text, std::size_t cap) { return std::string(text.substr(0, cap)); }
+
+std::optional<std::string> capped_optional(const std::optional<std::string>& text, std::size_t cap) {
+    if (!text) return std::nullopt;
+    return capped(*text, cap);
+}
+
+void read_connect(SessionReport& s, const mqtt::Packet& connect, FrameRef at, std::size_t cap) {
     s.connect_seen = true;
     s.connect_frame = at.number;
     s.connect_time = at.time;
-    s.client_id = connect.client_id;
+    s.client_id = capped(connect.client_id, cap);
     s.keepalive = connect.keepalive;
     s.clean_start = connect.clean_session();
     if (const mqtt::Property* p = find_property(connect, kSessionExpiryInterval))
         s.session_expiry = p->number;
-    s.username = connect.username;
-    s.password = connect.password;
+    s.username = capped_optional(connect.username, cap);
+    s.password = capped_optional(connect.password, cap);
     if (connect.will)
-        s.will = WillSummary{connect.will->topic, connect.will->qos, connect.will->retain,
+        s.will = WillSummary{capped(connect.will->topic, cap), connect.will->qos, connect.will->retain,
                              static_cast<std::uint32_t>(connect.will->payload.size())};
 }
 
-void read_connack(SessionReport& s, const mqtt::Packet& connack, FrameRef at) {
+void read_connack(SessionReport& s, const mqtt::Packet& connack, FrameRef at, std::size_t cap) {
     s.connack_seen = true;
     s.connack_frame = at.number;
     s.connack_code = connack.reason_code;
     s.session_present = connack.session_present;
     if (const mqtt::Property* p = find_property(connack, kAssignedClientIdentifier)) {
-        s.client_id = p->text;
+        s.client_id = capped(p->text, cap);
         s.client_id_assigned = true;
     }
     if (const mqtt::Property* p = find_property(connack, kServerKeepAlive))
         s.server_keepalive = static_cast<std::uint16_t>(p->number);
 }
 
-void read_publish(SessionReport& s, const mqtt::Packet& publish, Direction dir) {
+void read_publish(SessionReport& s, const mqtt::Packet& publish, Direction dir, std::size_t cap) {
     ++(dir == Direction::ToServer ? s.publishes_to_broker : s.publishes_to_client);
     s.payload_bytes += publish.payload_length;
-    const std::string& topic = publish.effective_topic();
-    if (s.topics.size() < SessionReport::kTopicsListed &&
-        std::find(s.topics.begin(), s.topics.end(), topic) == s.topics.end())
-        s.topics.push_back(topic);
+    if (s.topics.size() >= SessionReport::kTopicsListed) return;
+    const std::string_view topic = std::string_view(publish.effective_topic()).substr(0, cap);
+    if (std::find(s.topics.begin(), s.topics.end(), topic) == s.topics.end()) s.topics.emplace_back(topic);
 }
 
 bool on_listed_port(const AnalysisSettings& settings, std::uint16_t port) {
@@ -72,8 +80,11 @@ SessionAnalyzer::SessionAnalyzer(const AnalysisSettings& settings, ReportBuilder
 
 SessionReport* SessionAnalyzer::session(const ConnectionSummary& connection) {
     if (connection.id >= settings_.limits.max_connections_listed) return nullptr;
+    // Packets come in runs on one connection: the previous session is often the one.
+    if (last_ != nullptr && last_->connection == connection.id) return last_;
     SessionReport& s = sessions_[connection.id];
     s.connection = connection.id;
+    last_ = &s;
     return &s;
 }
 
@@ -89,12 +100,12 @@ void SessionAnalyzer::on_mqtt_packet(const MqttPacketEvent& event) {
     const mqtt::Packet& packet = event.packet;
     switch (packet.type) {
         case PacketType::Connect:
-            if (to_broker && !s->connect_seen) read_connect(*s, packet, event.at);
+            if (to_broker && !s->connect_seen) read_connect(*s, packet, event.at, settings_.mqtt.payload_cap);
             break;
         case PacketType::Connack:
-            if (!to_broker && !s->connack_seen) read_connack(*s, packet, event.at);
+            if (!to_broker && !s->connack_seen) read_connack(*s, packet, event.at, settings_.mqtt.payload_cap);
             break;
-        case PacketType::Publish: read_publish(*s, packet, event.dir); break;
+        case PacketType::Publish: read_publish(*s, packet, event.dir, settings_.mqtt.payload_cap); break;
         case PacketType::Disconnect:
             // The first DISCONNECT says how the session ended; the TCP close follows it.
             if (s->ending.frame == 0)
@@ -107,7 +118,15 @@ void SessionAnalyzer::on_mqtt_packet(const MqttPacketEvent& event) {
 
 void SessionAnalyzer::finish(ReportBuilder& report) {
     CaptureReport& draft = report.draft();
-    for (const ConnectionSummary& c : draft.connections) {
+    draft.sessions.reserve(draft.connections.size());
+    // Taken in id order, so that the sessions (big to move) need no sorting.
+    std::vector<const ConnectionSummary*> by_id;
+    by_id.reserve(draft.connections.size());
+    for (const ConnectionSummary& c : draft.connections) by_id.push_back(&c);
+    std::sort(by_id.begin(), by_id.end(),
+              [](const ConnectionSummary* a, const ConnectionSummary* b) { return a->id < b->id; });
+    for (const ConnectionSummary* connection : by_id) {
+        const ConnectionSummary& c = *connection;
         auto found = sessions_.find(c.id);
         if (found == sessions_.end()) {
             // TLS elsewhere (HTTPS, ...) is not presumed to carry MQTT.
@@ -124,8 +143,7 @@ void SessionAnalyzer::finish(ReportBuilder& report) {
         draft.sessions.push_back(std::move(s));
     }
     sessions_.clear();
-    std::sort(draft.sessions.begin(), draft.sessions.end(),
-              [](const SessionReport& a, const SessionReport& b) { return a.connection < b.connection; });
+    last_ = nullptr;
 }
 
 }  // namespace mqscan

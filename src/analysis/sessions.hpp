@@ -26,6 +26,7 @@ private:
 
     const AnalysisSettings& settings_;
     std::unordered_map<std::uint64_t, SessionReport> sessions_;
+    SessionReport* last_ = nullptr;  // of the previous packet (the map's nodes stay in place)
 };
 
 }  // namespace mqscan

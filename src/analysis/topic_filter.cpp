@@ -1,5 +1,7 @@
 #include "analysis/topic_filter.hpp"
 
+#include <algorithm>
+
 namespace mqscan {
 namespace {
 
@@ -32,7 +34,7 @@ bool valid_level(std::string_view level, bool last) {
     if (level.find('\0') != std::string_view::npos) return false;
     if (level == "#") return last;  // [MQTT-4.7.1-2]
     if (level == "+") return true;
-    return level.find_first_of("+#") == std::string_view::npos;  // [MQTT-4.7.1-2], [MQTT-4.7.1-3]
+    return !has_wildcard(level);  // [MQTT-4.7.1-2], [MQTT-4.7.1-3]
 }
 
 bool starts_with_wildcard(std::string_view filter) {
@@ -51,8 +53,9 @@ bool valid_topic_filter(std::string_view filter) {
     return true;
 }
 
+// A plain loop: find_first_of runs a memchr over "+#" for every character.
 bool has_wildcard(std::string_view filter) {
-    return filter.find_first_of("+#") != std::string_view::npos;
+    return std::any_of(filter.begin(), filter.end(), [](char c) { return c == '+' || c == '#'; });
 }
 
 bool valid_topic_name(std::string_view topic) { return !topic.empty() && !has_wildcard(topic); }
@@ -62,6 +65,7 @@ bool topic_matches(std::string_view filter, std::string_view topic) {
 }
 
 bool valid_topic_matches(std::string_view filter, std::string_view topic) {
+    if (topic.empty() || filter.empty()) return false;
     if (topic.front() == '$' && starts_with_wildcard(filter)) return false;  // [MQTT-4.7.2-1]
     Levels wanted(filter);
     Levels given(topic);

@@ -35,6 +35,7 @@ void Pipeline::record_notes(const RawFrame& frame) {
 
 CaptureReport Pipeline::finish(CaptureInfo capture) {
     tracker_.finish();
+    report_.sort_records();
     if (analyze_) analyses_.finish(report_);
     capture.packets = report_.counters().packets_read;
     capture.bytes = bytes_;

@@ -43,11 +43,15 @@ void ReportBuilder::tls(TlsConnectionReport tls) {
     if (tls.connection < limits_.max_connections_listed) report_.tls.push_back(std::move(tls));
 }
 
-CaptureReport ReportBuilder::take(CaptureInfo capture) {
+void ReportBuilder::sort_records() {
     std::sort(report_.connections.begin(), report_.connections.end(),
               [](const auto& a, const auto& b) { return a.id < b.id; });
     std::sort(report_.tls.begin(), report_.tls.end(),
               [](const auto& a, const auto& b) { return a.connection < b.connection; });
+}
+
+CaptureReport ReportBuilder::take(CaptureInfo capture) {
+    sort_records();
     // The most serious first; within a severity, in the order of the capture.
     std::stable_sort(report_.findings.begin(), report_.findings.end(), [](const Finding& a, const Finding& b) {
         const auto sa = describe(a.id).severity;

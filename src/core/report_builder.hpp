@@ -37,6 +37,9 @@ public:
     // The report being built, for the analyses that finish it.
     CaptureReport& draft() { return report_; }
 
+    // Sorts the connection and TLS records by connection id (they arrive in
+    // the order connections end), so that find_tls() and friends work.
+    void sort_records();
     // Hands over the report, connections sorted by id.
     CaptureReport take(CaptureInfo capture);
 

@@ -60,6 +60,30 @@ bool is_ack(PacketType type) {
     }
 }
 
+// Who started the exchange a packet belongs to: a PUBREL comes from the
+// publisher, the other acks from the receiver.
+Direction initiator(PacketType type, Direction dir) {
+    switch (type) {
+        case PacketType::Publish:
+        case PacketType::Subscribe:
+        case PacketType::Unsubscribe:
+        case PacketType::Pubrel: return dir;
+        default: return opposite(dir);
+    }
+}
+
+std::uint32_t exchange_key(Direction from, std::uint16_t packet_id) {
+    return (static_cast<std::uint32_t>(from) << 16) | packet_id;
+}
+
+// The 5.0 CONNACK's Assigned Client Identifier [MQTT-3.2.2.3.7], else nullptr.
+const std::string* assigned_client_id(const mqtt::Packet& connack) {
+    constexpr std::uint8_t kAssignedClientIdentifier = 0x12;
+    for (const mqtt::Property& p : connack.properties)
+        if (p.id == kAssignedClientIdentifier) return &p.text;
+    return nullptr;
+}
+
 // The last packet of an exchange: its id is free again.
 bool ends_exchange(PacketType type) {
     return type == PacketType::Puback || type == PacketType::Pubcomp || type == PacketType::Suback ||
@@ -91,17 +115,19 @@ bool PacketSelection::selects_connection(std::uint64_t connection, const std::st
     return narrowing_.client_ids.empty() || contains(narrowing_.client_ids, client_id);
 }
 
-bool PacketSelection::keep(std::uint64_t connection, const mqtt::Packet& packet) {
+bool PacketSelection::keep(std::uint64_t connection, Direction dir, const mqtt::Packet& packet) {
     if (packet.type == PacketType::Connect) client_ids_[connection] = packet.client_id;
+    if (packet.type == PacketType::Connack)
+        if (const std::string* assigned = assigned_client_id(packet)) client_ids_[connection] = *assigned;
     const auto known = client_ids_.find(connection);
     if (!selects_connection(connection, known == client_ids_.end() ? std::string() : known->second))
         return false;
-    return narrowing_.topics.empty() || keep_for_topic(connection, packet);
+    return narrowing_.topics.empty() || keep_for_topic(connection, dir, packet);
 }
 
-bool PacketSelection::keep_for_topic(std::uint64_t connection, const mqtt::Packet& packet) {
+bool PacketSelection::keep_for_topic(std::uint64_t connection, Direction dir, const mqtt::Packet& packet) {
     const auto await = [&] {
-        if (packet.packet_id) awaited_[connection].insert(*packet.packet_id);
+        if (packet.packet_id) awaited_[connection].insert(exchange_key(dir, *packet.packet_id));
         return true;
     };
     switch (packet.type) {
@@ -119,9 +145,10 @@ bool PacketSelection::keep_for_topic(std::uint64_t connection, const mqtt::Packe
         default: break;
     }
     if (!is_ack(packet.type) || !packet.packet_id) return false;
+    const std::uint32_t key = exchange_key(initiator(packet.type, dir), *packet.packet_id);
     const auto found = awaited_.find(connection);
-    if (found == awaited_.end() || found->second.count(*packet.packet_id) == 0) return false;
-    if (ends_exchange(packet.type)) found->second.erase(*packet.packet_id);
+    if (found == awaited_.end() || found->second.count(key) == 0) return false;
+    if (ends_exchange(packet.type)) found->second.erase(key);
     return true;
 }
 
@@ -140,7 +167,7 @@ void narrow(CaptureReport& report, const Narrowing& n) {
     };
     for (MqttConnectionReport& m : report.mqtt) {
         const std::uint64_t unlisted = m.packet_count - m.packets.size();
-        keep_if(m.packets, [&](const MqttPacketRecord& r) { return selection.keep(m.connection, r.packet); });
+        keep_if(m.packets, [&](const MqttPacketRecord& r) { return selection.keep(m.connection, r.dir, r.packet); });
         // Packets that were never listed stay "not listed": they were not looked at.
         m.packet_count = m.packets.size() + unlisted;
         if (!m.packets.empty()) kept.insert(m.connection);

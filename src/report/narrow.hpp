@@ -34,18 +34,19 @@ class PacketSelection {
 public:
     explicit PacketSelection(const Narrowing& narrowing) : narrowing_(narrowing) {}
 
-    bool keep(std::uint64_t connection, const mqtt::Packet& packet);
+    bool keep(std::uint64_t connection, Direction dir, const mqtt::Packet& packet);
     // The connection ended: its state is dropped.
     void forget(std::uint64_t connection);
     [[nodiscard]] bool selects_connection(std::uint64_t connection, const std::string& client_id) const;
 
 private:
-    bool keep_for_topic(std::uint64_t connection, const mqtt::Packet& packet);
+    bool keep_for_topic(std::uint64_t connection, Direction dir, const mqtt::Packet& packet);
 
     const Narrowing& narrowing_;
     std::unordered_map<std::uint64_t, std::string> client_ids_;
-    // Packet ids of kept PUBLISH, SUBSCRIBE and UNSUBSCRIBE awaiting acks, per connection.
-    std::unordered_map<std::uint64_t, std::unordered_set<std::uint16_t>> awaited_;
+    // Kept PUBLISH, SUBSCRIBE and UNSUBSCRIBE awaiting acks, per connection:
+    // the sender's direction and the packet id (each side numbers its own).
+    std::unordered_map<std::uint64_t, std::unordered_set<std::uint32_t>> awaited_;
 };
 
 // Keeps in `report` what concerns the selected connections, clients and
@@ -58,7 +59,7 @@ public:
     NarrowingSink(const Narrowing& narrowing, EventSink& next) : selection_(narrowing), next_(next) {}
     void on_mqtt_connection(const ConnectionSummary& connection) override { next_.on_mqtt_connection(connection); }
     void on_mqtt_packet(const MqttPacketEvent& event) override {
-        if (selection_.keep(event.connection.id, event.packet)) next_.on_mqtt_packet(event);
+        if (selection_.keep(event.connection.id, event.dir, event.packet)) next_.on_mqtt_packet(event);
     }
     void on_mqtt_end(const ConnectionSummary& connection) override {
         selection_.forget(connection.id);

@@ -63,6 +63,7 @@ struct Harness {
     // The connection ends: the session analysis and the conclusions run.
     CaptureReport& finish(std::vector<ConnectionSummary> connections) {
         for (ConnectionSummary& c : connections) report.connection(std::move(c));
+        report.sort_records();  // as Pipeline::finish does before the analyses
         analyzer.finish(report);
         conclude(settings, report);
         return report.draft();
@@ -214,6 +215,21 @@ TEST_CASE("TLS connections and undecided ones on MQTT ports are sessions too", "
     CHECK(r.verdict.tls_versions == std::vector<std::string>{"TLS 1.3"});
     CHECK(h.findings(FindingId::TlsCertificatesHidden).size() == 1);
     CHECK(r.verdict.summary == "PROTECTED: the MQTT connections used TLS (TLS 1.3); TLS 1.3 hides the certificates.");
+}
+
+TEST_CASE("TLS connections that ended out of id order are all TLS sessions", "[sessions]") {
+    Harness h;
+    // Records arrive in the order connections end: #2 before #0 and #1.
+    for (std::uint64_t id : {2, 0, 1}) {
+        TlsConnectionReport record;
+        record.connection = id;
+        record.version = "TLS 1.2";
+        record.established = true;
+        h.report.tls(record);
+    }
+    const CaptureReport& r = h.finish({connection(2, 8883), connection(0, 8883), connection(1, 8883)});
+    REQUIRE(r.sessions.size() == 3);
+    for (const SessionReport& s : r.sessions) CHECK(s.transport == Transport::Tls);
 }
 
 TEST_CASE("A TLS handshake ended by a fatal alert is a failed handshake with its cause", "[sessions]") {
