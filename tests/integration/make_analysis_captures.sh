@@ -19,7 +19,7 @@
 # 127.0.0.1 only; every wait is bounded. Client ids, topics and payloads are fixed.
 set -euo pipefail
 
-readonly FIRST_PORT=18830       # not 1883, so a broker already running there is left alone
+readonly FIRST_PORT=18930       # not 1883, and apart from make_loopback_captures.sh (ctest runs both at once)
 readonly PORT_PAIRS_TO_TRY=10   # PORT for anonymous clients, PORT + 1 with a password file
 readonly CLIENT_TIMEOUT=10      # seconds, for every mosquitto client run
 # The keepalive, in seconds, of the client whose keepalive expires. Even, so that 1.5 x it is
