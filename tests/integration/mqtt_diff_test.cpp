@@ -161,12 +161,34 @@ void check_incomplete_packets(const MqscanMqtt& ours, const TsharkMqtt& theirs) 
     CHECK(std::ranges::includes(cut, ours.incomplete));
 }
 
+// After a frame the snaplen cut, tshark's reassembly of the stream goes astray without saying
+// so: on a loopback capture with -s 96, a 47,682-byte frame (96 captured) came out as a
+// PUBLISH and the next cut frame as a "type 0" PDU, where mqscan reports the gap. tshark's
+// packets in cut frames where mqscan decodes none are left out of the comparison (the cuts
+// themselves are compared by check_incomplete_packets).
+MqttFlows without_misreadings(const MqttFlows& theirs, const std::set<PacketPlace>& frames_cut,
+                              const MqttFlows& ours) {
+    MqttFlows kept;
+    for (const auto& [flow, packets] : theirs) {
+        const auto& our_packets = packets_of(ours, flow);
+        auto& into = kept[flow];
+        for (const MqttFields& packet : packets) {
+            const bool ours_there = std::ranges::any_of(
+                our_packets, [&](const MqttFields& our) { return our.frame == packet.frame; });
+            if (frames_cut.count({flow.stream, packet.frame}) > 0 && !ours_there) continue;
+            into.push_back(packet);
+        }
+    }
+    return kept;
+}
+
 void check_capture(const MqttComparison& comparison) {
     INFO("mqscan: " << comparison.mqscan.message);
     const KnownMqttDivergence* known = known_mqtt_divergence(comparison.name);
     INFO("known divergence: " << (known ? known->why : "none"));
     static const std::vector<PacketDifference> kNone;
-    const MqttFlows& theirs = comparison.tshark.flows;
+    const MqttFlows theirs =
+        without_misreadings(comparison.tshark.flows, comparison.tshark.frames_cut, comparison.mqscan.flows);
     const MqttFlows ours = without_packets_at(comparison.mqscan.flows, comparison.tshark.cut_by_snaplen, theirs);
     CHECK(differences(ours, theirs) == (known ? known->differences : kNone));
     check_incomplete_packets(comparison.mqscan, comparison.tshark);

@@ -157,6 +157,9 @@ TsharkMqtt packets_by_flow(const JsonNode& frames) {
         const JsonNode& tcp = layers.at("tcp");
         const PacketPlace place{parse_number(tcp.at("tcp.stream").scalar),
                                 parse_number(layers.at("frame").at("frame.number").scalar)};
+        const JsonNode& frame_layer = layers.at("frame");
+        if (parse_number(frame_layer.at("frame.cap_len").scalar) < parse_number(frame_layer.at("frame.len").scalar))
+            result.frames_cut.insert(place);
         const auto sender_port =
             static_cast<std::uint16_t>(parse_number(tcp.at("tcp.srcport").scalar));
         std::vector<MqttFields>& packets = result.flows[{place.stream, sender_port}];

@@ -15,6 +15,8 @@ struct TsharkMqtt {
     // capture]", _ws.short), or in segments it could not reassemble ("[Unreassembled
     // Packet]", _ws.unreassembled, e.g. segments cut by the snaplen).
     std::set<PacketPlace> cut_by_snaplen;
+    // Every frame shorter in the file than on the wire, marked by tshark or not.
+    std::set<PacketPlace> frames_cut;
     std::set<PacketPlace> unreassembled;
 };
 
