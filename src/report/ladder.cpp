@@ -5,6 +5,7 @@
 
 #include "core/utf8.hpp"
 #include "report/json_mqtt.hpp"
+#include "report/packet_fields.hpp"
 #include "report/terminal_text.hpp"
 #include "report/time_format.hpp"
 
@@ -58,14 +59,6 @@ std::string shown_payload(const Packet& p) {
     return hex ? "0x" + text : "\"" + text + "\"";
 }
 
-std::string id_of(const Packet& p) { return p.packet_id ? fmt::format(" id={}", *p.packet_id) : ""; }
-
-std::string code_of(const Packet& p) { return p.reason_code ? fmt::format(" rc={}", *p.reason_code) : ""; }
-
-std::string codes_of(const Packet& p) {
-    return p.reason_codes.empty() ? "" : fmt::format(" codes {}", fmt::join(p.reason_codes, ","));
-}
-
 std::string connect_label(const Packet& p) {
     std::string out = fmt::format(" {} k{}", p.clean_session() ? "clean" : "persistent", p.keepalive);
     if (p.username) out += fmt::format(" user '{}'", *p.username);
@@ -77,20 +70,13 @@ std::string connect_label(const Packet& p) {
 // The topic is shortened first, so that the payload still shows.
 std::string publish_label(const Packet& p) {
     const std::string head =
-        fmt::format(" q{}{}{}{}", p.qos, p.dup ? " dup" : "", p.retain ? " retain" : "", id_of(p));
+        fmt::format(" q{}{}{}{}", p.qos, p.dup ? " dup" : "", p.retain ? " retain" : "", packet_id_field(p));
     const std::string payload = shown_payload(p);
     const std::size_t fixed =
         width(mqtt::to_string(p.type)) + width(head) + width(" '' ") + width(payload);
     const std::size_t room = kMaxLabel > fixed ? kMaxLabel - fixed : 0;
     const std::string topic = fit(terminal_line(p.effective_topic()), std::max(room, kMinShownTopic));
     return fmt::format("{} '{}' {}", head, topic, payload);
-}
-
-std::string filters_label(const Packet& p) {
-    std::string out = id_of(p);
-    for (const mqtt::Subscription& s : p.subscriptions) out += fmt::format(" '{}' q{}", s.filter, s.qos);
-    for (const std::string& f : p.unsubscribe_filters) out += fmt::format(" '{}'", f);
-    return out;
 }
 
 // What follows the packet type on its arrow.
@@ -102,15 +88,15 @@ std::string label_fields(const Packet& p) {
                                p.session_present ? " session present" : "");
         case PacketType::Publish: return publish_label(p);
         case PacketType::Subscribe:
-        case PacketType::Unsubscribe: return filters_label(p);
+        case PacketType::Unsubscribe: return filters_field(p);
         case PacketType::Suback:
-        case PacketType::Unsuback: return id_of(p) + codes_of(p);
+        case PacketType::Unsuback: return packet_id_field(p) + reason_codes_field(p);
         case PacketType::Puback:
         case PacketType::Pubrec:
         case PacketType::Pubrel:
-        case PacketType::Pubcomp: return id_of(p) + code_of(p);
+        case PacketType::Pubcomp: return packet_id_field(p) + reason_code_field(p);
         case PacketType::Disconnect:
-        case PacketType::Auth: return code_of(p);
+        case PacketType::Auth: return reason_code_field(p);
         case PacketType::Pingreq:
         case PacketType::Pingresp:
         case PacketType::Reserved: return "";

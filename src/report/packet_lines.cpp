@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "report/json_mqtt.hpp"
+#include "report/packet_fields.hpp"
 #include "report/terminal_text.hpp"
 #include "report/time_format.hpp"
 
@@ -31,10 +32,6 @@ std::string shown_payload(const Packet& p) {
     return fmt::format("{} ({} B)", quoted, p.payload_length);
 }
 
-std::string id_of(const Packet& p) { return p.packet_id ? fmt::format(" id={}", *p.packet_id) : ""; }
-
-std::string code_of(const Packet& p) { return p.reason_code ? fmt::format(" rc={}", *p.reason_code) : ""; }
-
 std::string connect_fields(const Packet& p, const MqttPacketEvent& e, const ReportOptions& options) {
     std::string out = fmt::format(" v{} client '{}' {} keepalive {}", mqtt::to_string(e.version),
                                   p.client_id, p.clean_session() ? "clean" : "persistent", p.keepalive);
@@ -55,28 +52,18 @@ std::string fields(const MqttPacketEvent& e, const ReportOptions& options) {
             if (p.dup) flags += " dup";
             if (p.retain) flags += " retain";
             const std::string alias = p.alias_topic ? " (alias)" : "";
-            return fmt::format("{}{} '{}'{} {}", flags, id_of(p), p.effective_topic(), alias, shown_payload(p));
+            return fmt::format("{}{} '{}'{} {}", flags, packet_id_field(p), p.effective_topic(), alias, shown_payload(p));
         }
-        case PacketType::Subscribe: {
-            std::string out = id_of(p);
-            for (const mqtt::Subscription& s : p.subscriptions) out += fmt::format(" '{}' q{}", s.filter, s.qos);
-            return out;
-        }
-        case PacketType::Unsubscribe: {
-            std::string out = id_of(p);
-            for (const std::string& f : p.unsubscribe_filters) out += fmt::format(" '{}'", f);
-            return out;
-        }
+        case PacketType::Subscribe:
+        case PacketType::Unsubscribe: return filters_field(p);
         case PacketType::Suback:
-        case PacketType::Unsuback:
-            return p.reason_codes.empty() ? id_of(p)
-                                          : fmt::format("{} codes {}", id_of(p), fmt::join(p.reason_codes, ","));
+        case PacketType::Unsuback: return packet_id_field(p) + reason_codes_field(p);
         case PacketType::Puback:
         case PacketType::Pubrec:
         case PacketType::Pubrel:
-        case PacketType::Pubcomp: return id_of(p) + code_of(p);
+        case PacketType::Pubcomp: return packet_id_field(p) + reason_code_field(p);
         case PacketType::Disconnect:
-        case PacketType::Auth: return code_of(p);
+        case PacketType::Auth: return reason_code_field(p);
         case PacketType::Pingreq:
         case PacketType::Pingresp:
         case PacketType::Reserved: return "";
