@@ -5,25 +5,6 @@
 namespace mqscan {
 namespace {
 
-template <typename T>
-void optional_field(JsonWriter& json, std::string_view name, const std::optional<T>& value) {
-    json.key(name);
-    if (value) {
-        json.value(*value);
-    } else {
-        json.null();
-    }
-}
-
-void frame_field(JsonWriter& json, std::string_view name, std::uint64_t frame) {
-    json.key(name);
-    if (frame != 0) {
-        json.value(frame);
-    } else {
-        json.null();
-    }
-}
-
 void will(JsonWriter& json, const std::optional<WillSummary>& w) {
     json.key("will");
     if (!w) {
@@ -41,8 +22,8 @@ void will(JsonWriter& json, const std::optional<WillSummary>& w) {
 void ending(JsonWriter& json, const SessionEnding& e, TimePrecision precision) {
     json.key("ending").begin_object();
     json.field("how", to_string(e.how));
-    optional_field(json, "reason_code", std::optional<int>(e.reason_code));
-    frame_field(json, "frame", e.frame);
+    json.optional_field("reason_code", e.reason_code);
+    json.frame_field("frame", e.frame);
     json.key("time");
     if (e.frame != 0) {
         json.raw_number(epoch_seconds(e.time, precision));
@@ -60,14 +41,14 @@ void session(JsonWriter& json, const SessionReport& s, TimePrecision precision, 
     json.field("transport", to_string(s.transport));
     json.field("version", mqtt::to_string(s.version));
     json.field("connect_seen", s.connect_seen);
-    frame_field(json, "connect_frame", s.connect_frame);
+    json.frame_field("connect_frame", s.connect_frame);
     json.field("client_id", s.client_id);
     json.field("client_id_assigned", s.client_id_assigned);
     json.field("keepalive", static_cast<std::uint64_t>(s.keepalive));
-    optional_field(json, "server_keepalive", std::optional<std::uint64_t>(s.server_keepalive));
+    json.optional_field("server_keepalive", s.server_keepalive);
     json.field("clean_start", s.clean_start);
-    optional_field(json, "session_expiry", std::optional<std::uint64_t>(s.session_expiry));
-    optional_field(json, "username", s.username);
+    json.optional_field("session_expiry", s.session_expiry);
+    json.optional_field("username", s.username);
     json.key("password");
     if (!s.password) {
         json.null();
@@ -76,8 +57,8 @@ void session(JsonWriter& json, const SessionReport& s, TimePrecision precision, 
     }
     will(json, s.will);
     json.field("connack_seen", s.connack_seen);
-    frame_field(json, "connack_frame", s.connack_frame);
-    optional_field(json, "connack_code", std::optional<int>(s.connack_code));
+    json.frame_field("connack_frame", s.connack_frame);
+    json.optional_field("connack_code", s.connack_code);
     json.field("session_present", s.session_present);
     ending(json, s.ending, precision);
     json.key("packets").begin_object();
@@ -118,8 +99,8 @@ void write_findings_json(JsonWriter& json, const std::vector<Finding>& findings)
         json.field("id", info.id);
         json.field("severity", to_string(info.severity));
         json.field("title", info.title);
-        optional_field(json, "connection", f.connection);
-        optional_field(json, "frame", f.frame);
+        json.optional_field("connection", f.connection);
+        json.optional_field("frame", f.frame);
         json.field("message", f.message);
         json.end_object();
     }

@@ -10,25 +10,6 @@ JsonWriter& small(JsonWriter& json, std::string_view key, std::uint8_t number) {
     return json.field(key, static_cast<std::uint64_t>(number));
 }
 
-// A frame number, null for 0 ("none").
-void frame_or_null(JsonWriter& json, std::string_view key, std::uint64_t frame) {
-    json.key(key);
-    if (frame == 0) {
-        json.null();
-    } else {
-        json.value(frame);
-    }
-}
-
-void optional_code(JsonWriter& json, std::string_view key, const std::optional<std::uint8_t>& code) {
-    json.key(key);
-    if (code) {
-        json.value(static_cast<std::uint64_t>(*code));
-    } else {
-        json.null();
-    }
-}
-
 void write_subscription(JsonWriter& json, const SubscriptionRecord& s, TimePrecision precision) {
     json.begin_object();
     json.field("connection", s.connection);
@@ -37,10 +18,10 @@ void write_subscription(JsonWriter& json, const SubscriptionRecord& s, TimePreci
     json.key("time").raw_number(epoch_seconds(s.time, precision));
     json.field("filter", s.filter);
     small(json, "requested_qos", s.requested_qos);
-    optional_code(json, "granted_qos", s.granted_qos);
-    optional_code(json, "refused_code", s.refused_code);
+    json.optional_field("granted_qos", s.granted_qos);
+    json.optional_field("refused_code", s.refused_code);
     json.field("wildcard", s.wildcard);
-    frame_or_null(json, "unsubscribed_frame", s.unsubscribed_frame);
+    json.frame_field("unsubscribed_frame", s.unsubscribed_frame);
     json.end_object();
 }
 
@@ -52,7 +33,7 @@ void write_retained(JsonWriter& json, const RetainedEvent& r, TimePrecision prec
     json.key("time").raw_number(epoch_seconds(r.time, precision));
     json.field("topic", r.topic);
     json.field("payload_len", static_cast<std::uint64_t>(r.payload_length));
-    if (r.kind == RetainedKind::Delivered) frame_or_null(json, "set_frame", r.set_frame);
+    if (r.kind == RetainedKind::Delivered) json.frame_field("set_frame", r.set_frame);
     json.end_object();
 }
 

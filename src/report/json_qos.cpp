@@ -73,12 +73,7 @@ void write_ping(JsonWriter& json, const Ping& p, TimePrecision precision) {
     json.field("frame", p.frame);
     json.key("time").raw_number(epoch_seconds(p.time, precision));
     json.key("idle").raw_number(duration_seconds(p.idle_ns, precision));
-    json.key("response_frame");
-    if (p.response_frame) {
-        json.value(*p.response_frame);
-    } else {
-        json.null();
-    }
+    json.optional_field("response_frame", p.response_frame);
     duration_or_null(json, "response_latency", p.response_ns, precision);
     json.end_object();
 }
@@ -87,20 +82,10 @@ void write_keepalive(JsonWriter& json, const KeepaliveReport& k, TimePrecision p
     json.begin_object();
     json.field("connection", k.connection);
     number(json, "keepalive", k.keepalive);
-    json.key("server_keepalive");
-    if (k.server_keepalive) {
-        json.value(static_cast<std::uint64_t>(*k.server_keepalive));
-    } else {
-        json.null();
-    }
+    json.optional_field("server_keepalive", k.server_keepalive);
     json.field("verdict", to_string(k.verdict));
     json.key("max_client_silence").raw_number(duration_seconds(k.max_client_silence_ns, precision));
-    json.key("max_client_silence_frame");
-    if (k.max_client_silence_frame != 0) {
-        json.value(k.max_client_silence_frame);
-    } else {
-        json.null();
-    }
+    json.frame_field("max_client_silence_frame", k.max_client_silence_frame);
     json.field("expired", k.expired);
     duration_or_null(json, "silence_before_close",
                      k.expired ? std::optional(k.silence_before_close_ns) : std::nullopt, precision);

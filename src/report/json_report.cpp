@@ -147,10 +147,8 @@ private:
         json_.begin_object();
         json_.field("id", info.id);
         json_.field("severity", to_string(info.severity));
-        json_.key("connection");
-        a.connection ? json_.value(*a.connection) : json_.null();
-        json_.key("frame");
-        a.frame ? json_.value(*a.frame) : json_.null();
+        json_.optional_field("connection", a.connection);
+        json_.optional_field("frame", a.frame);
         json_.field("message", a.message());
         json_.end_object();
     }

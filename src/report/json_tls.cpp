@@ -164,12 +164,7 @@ void write_tls_json(JsonWriter& json, const TlsConnectionReport& tls) {
     json.end_array();
     json.field("handshake_unlisted", tls.handshake_unlisted);
     json.field("client_cert_requested", tls.client_cert_requested);
-    json.key("client_cert_sent");
-    if (tls.client_cert_sent) {
-        json.value(*tls.client_cert_sent);
-    } else {
-        json.null();
-    }
+    json.optional_field("client_cert_sent", tls.client_cert_sent);
     json.field("handshake_visible", tls.handshake_visible);
     json.field("established", tls.established);
     optional_text(json, "failed_at", tls.failed_at);

@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace mqscan {
@@ -44,6 +46,24 @@ public:
     JsonWriter& field(std::string_view name, const T& v) {
         key(name);
         return value(v);
+    }
+    // The value, or null when there is none.
+    template <typename T>
+    JsonWriter& optional_field(std::string_view name, const std::optional<T>& v) {
+        key(name);
+        if (!v) return null();
+        if constexpr (std::is_same_v<T, bool> || !std::is_integral_v<T>) {
+            return value(*v);
+        } else if constexpr (std::is_signed_v<T>) {
+            return value(static_cast<std::int64_t>(*v));
+        } else {
+            return value(static_cast<std::uint64_t>(*v));
+        }
+    }
+    // A frame number; 0 means none and is written null.
+    JsonWriter& frame_field(std::string_view name, std::uint64_t frame) {
+        key(name);
+        return frame != 0 ? value(frame) : null();
     }
 
 private:
