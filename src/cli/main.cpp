@@ -208,6 +208,10 @@ int run_command_line(int argc, char** argv) {
         return code == 0 ? kExitComplete : kExitUnreadable;
     }
 
+    if (o.ladder && o.format != "text") {
+        fmt::print(stderr, "mqscan: --ladder draws text; it cannot be combined with --format {}\n", o.format);
+        return kExitUnreadable;
+    }
     apply(o);
     o.report.color = use_color(o.color);
     o.report.narrowed_to = o.narrowing.describe();
