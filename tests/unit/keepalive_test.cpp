@@ -261,6 +261,36 @@ TEST_CASE("keepalive: an odd keepalive expires at floor(1.5 x keepalive) in mosq
     CHECK(k.verdict == KeepaliveVerdict::Late);
 }
 
+TEST_CASE("keepalive: at 1 s, mosquitto may close after 1.0 s of silence", "[keepalive]") {
+    // Keepalive 1: mosquitto closes once now_s - last_s > 1 (whole seconds), after 1.0 to 2.0 s of
+    // real silence; 1.5 x keepalive - 0.5 s is the earliest. The client kept its keepalive.
+    Harness h;
+    h.open();
+    h.packet(kUp, 1, 0, connect_with(1));
+    SECTION("a close 1.0 s after the client's last packet is the expiry") {
+        close_side(h.connection, kDown, 2, sec(1));
+        h.end(EndReason::HalfClosed);
+        const KeepaliveReport& k = only_report(h.finish());
+        CHECK(k.expired);
+        CHECK(k.silence_before_close_ns == sec(1));
+        CHECK(k.verdict == KeepaliveVerdict::Respected);
+    }
+    SECTION("a nanosecond earlier it is not") {
+        close_side(h.connection, kDown, 2, sec(1) - 1);
+        h.end(EndReason::HalfClosed);
+        const KeepaliveReport& k = only_report(h.finish());
+        CHECK_FALSE(k.expired);
+        CHECK(k.verdict == KeepaliveVerdict::Respected);
+    }
+    SECTION("after 1.6 s of silence the client exceeded it") {
+        close_side(h.connection, kDown, 2, sec(1) + ms(600));
+        h.end(EndReason::HalfClosed);
+        const KeepaliveReport& k = only_report(h.finish());
+        CHECK(k.expired);
+        CHECK(k.verdict == KeepaliveVerdict::Exceeded);
+    }
+}
+
 TEST_CASE("keepalive: a 5.0 broker's DISCONNECT", "[keepalive]") {
     Harness h;
     h.open();
