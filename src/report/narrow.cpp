@@ -190,10 +190,13 @@ void narrow(CaptureReport& report, const Narrowing& n) {
         return selection.selects_connection(r.connection, client_id(r.connection)) &&
                (!by_topic || n.selects_topic(r.topic));
     });
-    // A fan-out stays when its publisher or one of its subscribers is selected.
+    // A fan-out stays when its publisher or one of its subscribers is selected;
+    // deliveries never listed stay counted, as nobody looked at where they went.
     for (Fanout& f : d.fanouts) {
         if (selection.selects_connection(f.connection, f.client_id)) continue;
+        const std::uint64_t unlisted = f.delivery_count - f.deliveries.size();
         keep_if(f.deliveries, [&](const Delivery& x) { return selection.selects_connection(x.connection, x.client_id); });
+        f.delivery_count = f.deliveries.size() + unlisted;
     }
     keep_if(d.fanouts, [&](const Fanout& f) {
         if (by_topic && !n.selects_topic(f.topic)) return false;

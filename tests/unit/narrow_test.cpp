@@ -104,4 +104,27 @@ TEST_CASE("Narrowing a report keeps the selected connections and says nothing of
     CHECK(n.describe() == "connection #1");
 }
 
+TEST_CASE("A fan-out narrowed to one subscriber counts only its deliveries, and those never listed",
+          "[narrow]") {
+    CaptureReport report;
+    Fanout f;
+    f.connection = 1;
+    f.topic = "maison/salon/temperature";
+    for (std::uint64_t subscriber : {2, 3}) {
+        Delivery d;
+        d.connection = subscriber;
+        f.deliveries.push_back(d);
+    }
+    f.delivery_count = 3;  // one more than the listing
+    report.delivery.fanouts.push_back(f);
+    Narrowing n;
+    n.connections = {3};
+    narrow(report, n);
+    REQUIRE(report.delivery.fanouts.size() == 1);
+    const Fanout& kept = report.delivery.fanouts[0];
+    REQUIRE(kept.deliveries.size() == 1);
+    CHECK(kept.deliveries[0].connection == 3);
+    CHECK(kept.delivery_count == 2);
+}
+
 }  // namespace mqscan
