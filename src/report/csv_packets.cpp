@@ -1,9 +1,8 @@
 #include "report/csv_packets.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
 
-#include "core/utf8.hpp"
+#include "report/csv_field.hpp"
 #include "report/json_mqtt.hpp"
 #include "report/time_format.hpp"
 
@@ -13,95 +12,7 @@ namespace {
 using mqtt::Packet;
 using mqtt::PacketType;
 
-constexpr std::string_view kLineEnd = "\r\n";  // RFC 4180 §2
 constexpr std::string_view kHidden = "<hidden>";
-
-std::string valid_utf8(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t at = 0; at < text.size();) {
-        const std::size_t length = utf8_sequence_length(text, at);
-        if (length == 0) {
-            out += "\xef\xbf\xbd";  // U+FFFD REPLACEMENT CHARACTER
-            ++at;
-        } else {
-            out.append(text.substr(at, length));
-            at += length;
-        }
-    }
-    return out;
-}
-
-// "21.5", "-3", "+33": [+-]digits[.digits]
-bool is_plain_number(std::string_view text) {
-    if (!text.empty() && (text[0] == '+' || text[0] == '-')) text.remove_prefix(1);
-    auto digits = [](std::string_view part) {
-        return !part.empty() && part.find_first_not_of("0123456789") == std::string_view::npos;
-    };
-    const std::size_t point = text.find('.');
-    if (point == std::string_view::npos) return digits(text);
-    return digits(text.substr(0, point)) && digits(text.substr(point + 1));
-}
-
-// Spreadsheets read a cell starting with one of these as a formula.
-bool could_be_formula(std::string_view text) {
-    return !text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos &&
-           !is_plain_number(text);
-}
-
-bool is_ascii(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-// RFC 4180 §2.6
-bool needs_quotes(std::string_view text) {
-    return std::any_of(text.begin(), text.end(),
-                       [](char c) { return c == ',' || c == '"' || c == '\r' || c == '\n'; });
-}
-
-// csv_field, appended to `out`: it runs for every field of every row.
-void append_csv_field(std::string& out, std::string_view text) {
-    std::string repaired;
-    if (!is_ascii(text) && !is_valid_utf8(text)) text = repaired = valid_utf8(text);
-    const std::string_view guard = could_be_formula(text) ? "'" : "";
-    if (!needs_quotes(text)) {
-        out.append(guard).append(text);
-        return;
-    }
-    out.append("\"").append(guard);
-    for (char c : text) {
-        if (c == '"') out += '"';  // RFC 4180 §2.7
-        out += c;
-    }
-    out += '"';
-}
-
-// Appends fields separated by commas.
-class CsvRow {
-public:
-    void add(std::string_view text) {
-        separate();
-        append_csv_field(out_, text);
-    }
-    void add(std::uint64_t number) {
-        separate();
-        fmt::format_to(std::back_inserter(out_), "{}", number);
-    }
-    void add_flag(bool flag) { add(std::uint64_t{flag ? 1U : 0U}); }
-    void skip(int fields) {
-        for (int i = 0; i < fields; ++i) separate();
-    }
-    std::string take() { return std::move(out_); }
-
-private:
-    void separate() {
-        if (started_) out_ += ',';
-        started_ = true;
-    }
-
-    std::string out_;
-    bool started_ = false;
-};
 
 // Captured bytes as text when they are printable UTF-8, else "0x" and hex
 // digits, so that a spreadsheet keeps them as text rather than a number.
@@ -155,12 +66,6 @@ std::string filters(const Packet& p) {
 
 }  // namespace
 
-std::string csv_field(std::string_view text) {
-    std::string field;
-    append_csv_field(field, text);
-    return field;
-}
-
 std::string csv_packet_row(const MqttPacketEvent& e, TimePrecision precision,
                            const ReportOptions& options) {
     const Packet& p = e.packet;
@@ -197,7 +102,7 @@ void CsvPacketWriter::on_mqtt_packet(const MqttPacketEvent& event) {
 
 void CsvPacketWriter::write_line(std::string_view line) {
     std::fwrite(line.data(), 1, line.size(), out_);
-    std::fwrite(kLineEnd.data(), 1, kLineEnd.size(), out_);
+    std::fwrite(kCsvLineEnd.data(), 1, kCsvLineEnd.size(), out_);
 }
 
 }  // namespace mqscan

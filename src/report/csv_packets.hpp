@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "mqscan/events.hpp"
+#include "report/csv_field.hpp"
 #include "report/reporters.hpp"
 
 namespace mqscan {
@@ -16,14 +17,6 @@ inline constexpr std::string_view kCsvPacketHeader =
     "connection,frame,time,dir,client,broker,version,type,dup,qos,retain,packet_id,topic,"
     "payload_len,payload_encoding,payload,client_id,username,password,keepalive,reason_code,"
     "session_present,filters,malformed";
-
-// One field as RFC 4180 text, safe to open in a spreadsheet:
-//  - bytes that are not UTF-8 become U+FFFD (as in the JSON report);
-//  - a field starting with = + - @ tab or CR gets a leading apostrophe, so that a
-//    topic or payload chosen by whoever made the traffic cannot become a formula
-//    (OWASP "CSV injection"); a plain number such as "-3.5" is left as it is;
-//  - a field holding a comma, a double quote, CR or LF is quoted, quotes doubled.
-std::string csv_field(std::string_view text);
 
 // The row of one packet, without its line end.
 std::string csv_packet_row(const MqttPacketEvent& event, TimePrecision precision,

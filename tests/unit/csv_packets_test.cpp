@@ -83,6 +83,17 @@ TEST_CASE("csv_field leaves plain text alone and quotes RFC 4180 specials", "[cs
     CHECK(csv_field("température") == "température");
 }
 
+TEST_CASE("csv_field quotes the separator it is given", "[csv]") {
+    CHECK(csv_field("a;b") == "a;b");
+    CHECK(csv_field("a;b", ';') == "\"a;b\"");
+    CHECK(csv_field("a,b", ';') == "a,b");
+    CsvRow row(';');
+    row.add("Hélène; Martin");
+    row.add(std::uint64_t{3});
+    row.skip(1);
+    CHECK(row.take() == "\"Hélène; Martin\";3;");
+}
+
 TEST_CASE("csv_field neutralises what a spreadsheet would run as a formula", "[csv]") {
     CHECK(csv_field("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"");
     CHECK(csv_field("+cmd") == "'+cmd");
