@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "analysis/topic_filter.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/grade_command.hpp"
 #include "mqscan/analysis.hpp"
 #include "x509/trust_store.hpp"
 #include "report/csv_packets.hpp"
@@ -21,11 +23,7 @@
 
 namespace {
 
-// Exit codes, documented in README.md.
-constexpr int kExitComplete = 0;
-constexpr int kExitDamaged = 1;
-constexpr int kExitUnreadable = 2;
-constexpr int kExitFailed = 3;  // the output could not be written, or an internal error
+using namespace mqscan::cli;
 
 struct Options {
     std::string file;
@@ -199,15 +197,18 @@ int run_command_line(int argc, char** argv) {
     CLI::App* mosquitto =
         app.add_subcommand("mosquitto", "the MQTT packets as a mosquitto -v broker logs them");
     add_capture_options(*mosquitto, o);
+    GradeOptions grade_options;
+    CLI::App* grade = add_grade_command(app, grade_options);
     try {
         std::vector<std::string> args =
-            with_default_command(argc, argv, {"report", "packets", "mosquitto"});
+            with_default_command(argc, argv, {"report", "packets", "mosquitto", "grade"});
         app.parse(args);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
         return code == 0 ? kExitComplete : kExitUnreadable;
     }
 
+    if (grade->parsed()) return run_grade(grade_options);
     if (o.ladder && o.format != "text") {
         fmt::print(stderr, "mqscan: --ladder draws text; it cannot be combined with --format {}\n", o.format);
         return kExitUnreadable;

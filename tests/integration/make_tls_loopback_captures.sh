@@ -131,6 +131,7 @@ main() {
     start_mosquitto_on_free_port "$FIRST_PORT" 2 "$PORT_PAIRS_TO_TRY" broker_conf
     echo "mosquitto listening on ports $port and $((port + 1))"
     mkdir -p "$out"
+    cp "$pki/ca.crt" "$out/ca.crt"  # for mqscan grade --ca (grade_points.cmake)
     record "$out/tls12-server-auth.pcap" succeeds tls12 server_auth
     record "$out/tls12-mutual.pcap" succeeds tls12 mutual
     record "$out/tls13-mutual.pcap" succeeds mutual

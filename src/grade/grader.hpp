@@ -1,0 +1,54 @@
+#pragma once
+// Grading one capture, and a batch of them in parallel.
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "grade/rubric.hpp"
+#include "mqscan/analysis.hpp"
+
+namespace mqscan::grade {
+
+struct CheckResult {
+    Truth truth = Truth::Unknown;
+    double earned = 0;
+    std::string reason;  // why it was lost or unknown (empty when passed)
+};
+
+enum class GradeStatus : std::uint8_t {
+    Graded,     // the whole capture was read
+    Truncated,  // cut or damaged: graded on what could be read
+    Unreadable, // not graded: see error
+};
+
+[[nodiscard]] std::string_view to_string(GradeStatus status);
+
+struct GradeRow {
+    std::string file;
+    std::string student;
+    std::string name_source;
+    GradeStatus status = GradeStatus::Unreadable;
+    std::string error;                 // why the capture is damaged or unreadable
+    std::vector<CheckResult> checks;   // in the rubric's order; empty when unreadable
+    double total = 0;
+
+    // One short sentence per lost or unknown point: "qos2: no PUBCOMP for ...".
+    [[nodiscard]] std::string notes(const Rubric& rubric) const;
+};
+
+GradeRow grade_capture(const std::string& path, const Rubric& rubric, const AnalysisSettings& settings);
+
+// The captures of `inputs`: directories walked (recursively, sorted) for
+// .pcap, .pcapng and their .gz; anything else as given, so that a missing or
+// unreadable file gets its row with the error.
+std::vector<std::string> capture_files(const std::vector<std::string>& inputs);
+
+// Grades every file with `jobs` threads; rows in the files' order.
+// `progress(done, total, file)` is called after each capture, from one thread at a time.
+std::vector<GradeRow> grade_all(const std::vector<std::string>& files, const Rubric& rubric,
+                                const AnalysisSettings& settings, unsigned jobs,
+                                const std::function<void(std::size_t, std::size_t, const std::string&)>& progress);
+
+}  // namespace mqscan::grade
