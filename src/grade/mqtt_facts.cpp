@@ -148,23 +148,24 @@ FactValue subscribed(const FactSource& s, std::string_view filter) {
     return {false, true, fmt::format("no granted SUBSCRIBE to '{}' ({})", filter, listed_filters(of(s)))};
 }
 
-// A client PUBLISH on a topic the filter matches, over the packet listing.
-FactValue published(const FactSource& s, std::string_view filter) {
+// The first listed PUBLISH sent in `dir` on a topic the filter matches.
+const MqttPacketRecord* first_publish(const FactSource& s, Direction dir, std::string_view filter) {
     for (const MqttConnectionReport& m : of(s).mqtt)
         for (const MqttPacketRecord& r : m.packets)
-            if (r.dir == Direction::ToServer && r.packet.type == PacketType::Publish &&
-                topic_matches(filter, r.packet.effective_topic()))
-                return {true, true, fmt::format("published in frame {}", r.frame)};
+            if (r.dir == dir && r.packet.type == PacketType::Publish && topic_matches(filter, r.packet.effective_topic()))
+                return &r;
+    return nullptr;
+}
+
+FactValue published(const FactSource& s, std::string_view filter) {
+    if (const MqttPacketRecord* r = first_publish(s, Direction::ToServer, filter))
+        return {true, true, fmt::format("published in frame {}", r->frame)};
     return {false, true, fmt::format("no client PUBLISH on a topic matching '{}'", filter)};
 }
 
-// A PUBLISH the broker sent to a subscriber on a topic the filter matches.
 FactValue delivered(const FactSource& s, std::string_view filter) {
-    for (const MqttConnectionReport& m : of(s).mqtt)
-        for (const MqttPacketRecord& r : m.packets)
-            if (r.dir == Direction::ToClient && r.packet.type == PacketType::Publish &&
-                topic_matches(filter, r.packet.effective_topic()))
-                return {true, true, fmt::format("delivered in frame {}", r.frame)};
+    if (const MqttPacketRecord* r = first_publish(s, Direction::ToClient, filter))
+        return {true, true, fmt::format("delivered in frame {}", r->frame)};
     return {false, true, fmt::format("the broker delivered no PUBLISH on a topic matching '{}'", filter)};
 }
 

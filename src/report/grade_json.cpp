@@ -50,12 +50,7 @@ std::string grades_json(const grade::Rubric& rubric, const std::vector<grade::Gr
         json.field("student", r.student);
         json.field("name_source", r.name_source);
         json.field("status", grade::to_string(r.status));
-        json.key("error");
-        if (r.error.empty()) {
-            json.null();
-        } else {
-            json.value(r.error);
-        }
+        json.text_field("error", r.error);
         json.key("checks").begin_array();
         for (std::size_t i = 0; i < r.checks.size(); ++i) {
             const grade::CheckResult& c = r.checks[i];
@@ -63,12 +58,7 @@ std::string grades_json(const grade::Rubric& rubric, const std::vector<grade::Gr
             json.field("id", rubric.checks[i].id);
             json.field("state", state(c.truth));
             points(json, "earned", c.earned);
-            json.key("reason");
-            if (c.reason.empty()) {
-                json.null();
-            } else {
-                json.value(c.reason);
-            }
+            json.text_field("reason", c.reason);
             json.end_object();
         }
         json.end_array();

@@ -80,12 +80,7 @@ private:
         optional_time("first_time", c.first_time);
         optional_time("last_time", c.last_time);
         json_.field("complete", c.complete);
-        json_.key("error");
-        if (c.error.empty()) {
-            json_.null();
-        } else {
-            json_.value(c.error);
-        }
+        json_.text_field("error", c.error);
         json_.end_object();
     }
 

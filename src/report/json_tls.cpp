@@ -102,14 +102,6 @@ void write_alert(JsonWriter& json, const TlsAlert& alert) {
     json.end_object();
 }
 
-void optional_text(JsonWriter& json, std::string_view key, const std::string& text) {
-    if (text.empty()) {
-        json.key(key).null();
-    } else {
-        json.field(key, text);
-    }
-}
-
 // Values by name, in order (GREASE values are named "GREASE (0x..)").
 template <typename Value, typename Name>
 void write_names(JsonWriter& json, std::string_view key, const std::vector<Value>& values, Name name) {
@@ -136,7 +128,7 @@ void write_hello(JsonWriter& json, std::string_view key, const TlsHelloSummary& 
     json.key("alpn").begin_array();
     for (const std::string& protocol : h.alpn) json.value(protocol);
     json.end_array();
-    optional_text(json, "sni", h.sni);
+    json.text_field("sni", h.sni);
     json.field("early_data", h.early_data);
     json.field("status_request", h.status_request);
     if (h.record_size_limit) json.field("record_size_limit", static_cast<std::uint64_t>(*h.record_size_limit));
@@ -148,16 +140,16 @@ void write_hello(JsonWriter& json, std::string_view key, const TlsHelloSummary& 
 
 void write_tls_json(JsonWriter& json, const TlsConnectionReport& tls) {
     json.begin_object();
-    optional_text(json, "version", tls.version);
-    optional_text(json, "cipher", tls.cipher);
+    json.text_field("version", tls.version);
+    json.text_field("cipher", tls.cipher);
     json.key("cipher_code");
     if (tls.cipher.empty()) {
         json.null();
     } else {
         json.value(static_cast<std::uint64_t>(tls.cipher_code));
     }
-    optional_text(json, "sni", tls.sni);
-    optional_text(json, "alpn", tls.alpn);
+    json.text_field("sni", tls.sni);
+    json.text_field("alpn", tls.alpn);
     json.key("handshake").begin_array();
     for (const TlsHandshakeStep& step : tls.handshake)
         json.value(std::string(to_string(step.dir)) + ":" + step.type);
@@ -167,7 +159,7 @@ void write_tls_json(JsonWriter& json, const TlsConnectionReport& tls) {
     json.optional_field("client_cert_sent", tls.client_cert_sent);
     json.field("handshake_visible", tls.handshake_visible);
     json.field("established", tls.established);
-    optional_text(json, "failed_at", tls.failed_at);
+    json.text_field("failed_at", tls.failed_at);
     json.field("certificates_visible", tls.certificates_visible);
     write_chain(json, "server_certificates", tls.server_certificates, tls.server_certificate_count,
                 tls.server_verification);
@@ -193,9 +185,9 @@ void write_tls_json(JsonWriter& json, const TlsConnectionReport& tls) {
     if (tls.client_hello) write_hello(json, "client_hello", *tls.client_hello);
     if (tls.server_hello) write_hello(json, "server_hello", *tls.server_hello);
     if (tls.hello_retry_request) json.field("hello_retry_request", true);
-    optional_text(json, "ja3", tls.ja3);
-    optional_text(json, "ja3s", tls.ja3s);
-    optional_text(json, "ja4", tls.ja4);
+    json.text_field("ja3", tls.ja3);
+    json.text_field("ja3s", tls.ja3s);
+    json.text_field("ja4", tls.ja4);
     json.end_object();
 }
 

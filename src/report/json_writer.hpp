@@ -60,6 +60,11 @@ public:
             return value(static_cast<std::uint64_t>(*v));
         }
     }
+    // A text; empty means none and is written null.
+    JsonWriter& text_field(std::string_view name, std::string_view text) {
+        key(name);
+        return text.empty() ? null() : value(text);
+    }
     // A frame number; 0 means none and is written null.
     JsonWriter& frame_field(std::string_view name, std::uint64_t frame) {
         key(name);
