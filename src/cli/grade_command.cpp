@@ -8,6 +8,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "cli/analysis_options.hpp"
 #include "cli/exit_codes.hpp"
 #include "grade/grader.hpp"
 #include "report/grade_output.hpp"
@@ -73,14 +74,9 @@ int run_grade(const GradeOptions& o) {
     }
     AnalysisSettings settings;
     std::optional<x509::TrustStore> trust_store;
-    if (!o.ca_files.empty()) {
-        auto loaded = x509::TrustStore::load({o.ca_files.begin(), o.ca_files.end()});
-        if (!loaded) {
-            fmt::print(stderr, "mqscan grade: {}\n", loaded.error());
-            return kExitUnreadable;
-        }
-        trust_store.emplace(std::move(*loaded));
-        settings.trust_store = &*trust_store;
+    if (const auto error = load_trust_store(o.ca_files, settings, trust_store)) {
+        fmt::print(stderr, "mqscan grade: {}\n", *error);
+        return kExitUnreadable;
     }
     const std::vector<std::string> files = grade::capture_files(o.inputs);
     if (files.empty()) {

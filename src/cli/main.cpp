@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include "analysis/topic_filter.hpp"
+#include "cli/analysis_options.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/grade_command.hpp"
+#include "cli/live_command.hpp"
 #include "mqscan/analysis.hpp"
 #include "x509/trust_store.hpp"
 #include "report/csv_packets.hpp"
@@ -93,17 +95,10 @@ bool use_color(const std::string& choice) {
 }
 
 void apply(Options& o) {
-    auto& mqtt = o.settings.mqtt;
-    mqtt.ports.insert(mqtt.ports.end(), o.mqtt_ports.begin(), o.mqtt_ports.end());
-    auto& tls = o.settings.tls;
-    tls.ports.insert(tls.ports.end(), o.tls_ports.begin(), o.tls_ports.end());
-    // They are servers too when a connection's roles must be guessed.
-    auto& servers = o.settings.server_ports;
-    servers.insert(servers.end(), o.mqtt_ports.begin(), o.mqtt_ports.end());
-    servers.insert(servers.end(), o.tls_ports.begin(), o.tls_ports.end());
-    mqtt.default_version = o.mqtt_version == "3.1"   ? mqscan::mqtt::Version::V31
-                           : o.mqtt_version == "5.0" ? mqscan::mqtt::Version::V5
-                                                     : mqscan::mqtt::Version::V311;
+    add_ports(o.settings, o.mqtt_ports, o.tls_ports);
+    o.settings.mqtt.default_version = o.mqtt_version == "3.1"   ? mqscan::mqtt::Version::V31
+                                      : o.mqtt_version == "5.0" ? mqscan::mqtt::Version::V5
+                                                                : mqscan::mqtt::Version::V311;
 }
 
 // Opens the capture, runs `analyze` and turns the outcome into an exit code;
@@ -199,9 +194,11 @@ int run_command_line(int argc, char** argv) {
     add_capture_options(*mosquitto, o);
     GradeOptions grade_options;
     CLI::App* grade = add_grade_command(app, grade_options);
+    LiveOptions live_options;
+    CLI::App* live = add_live_command(app, live_options);
     try {
         std::vector<std::string> args =
-            with_default_command(argc, argv, {"report", "packets", "mosquitto", "grade"});
+            with_default_command(argc, argv, {"report", "packets", "mosquitto", "grade", "live"});
         app.parse(args);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
@@ -209,6 +206,7 @@ int run_command_line(int argc, char** argv) {
     }
 
     if (grade->parsed()) return run_grade(grade_options);
+    if (live->parsed()) return run_live(live_options);
     if (o.ladder && o.format != "text") {
         fmt::print(stderr, "mqscan: --ladder draws text; it cannot be combined with --format {}\n", o.format);
         return kExitUnreadable;
@@ -218,14 +216,9 @@ int run_command_line(int argc, char** argv) {
     o.report.narrowed_to = o.narrowing.describe();
     // The CA files are read before the capture, so a wrong one costs no analysis time.
     std::optional<mqscan::x509::TrustStore> trust_store;
-    if (!o.ca_files.empty()) {
-        auto loaded = mqscan::x509::TrustStore::load({o.ca_files.begin(), o.ca_files.end()});
-        if (!loaded) {
-            fmt::print(stderr, "mqscan: {}\n", loaded.error());
-            return kExitUnreadable;
-        }
-        trust_store.emplace(std::move(*loaded));
-        o.settings.trust_store = &*trust_store;
+    if (const auto error = load_trust_store(o.ca_files, o.settings, trust_store)) {
+        fmt::print(stderr, "mqscan: {}\n", *error);
+        return kExitUnreadable;
     }
     auto source = mqscan::open_capture_file(o.file);
     if (!source) {

@@ -41,6 +41,21 @@ public:
         json_.end_object();
     }
 
+    void packet(const MqttPacketRecord& record) {
+        const Packet& p = record.packet;
+        json_.begin_object();
+        json_.field("frame", record.frame);
+        json_.key("time").raw_number(epoch_seconds(record.time, precision_));
+        json_.field("dir", to_string(record.dir));
+        json_.field("type", mqtt::to_string(p.type));
+        json_.field("header_flags", static_cast<std::uint64_t>(p.flags));
+        json_.field("length", static_cast<std::uint64_t>(p.remaining_length));
+        if (record.malformed) json_.field("malformed", true);
+        if (record.trimmed) json_.field("fields_truncated", true);
+        fields(p);
+        json_.end_object();
+    }
+
 private:
     void session_fields(const Packet& connect) {
         json_.field("client_id", connect.client_id);
@@ -81,21 +96,6 @@ private:
     }
 
     void property(const mqtt::Property& p);
-
-    void packet(const MqttPacketRecord& record) {
-        const Packet& p = record.packet;
-        json_.begin_object();
-        json_.field("frame", record.frame);
-        json_.key("time").raw_number(epoch_seconds(record.time, precision_));
-        json_.field("dir", to_string(record.dir));
-        json_.field("type", mqtt::to_string(p.type));
-        json_.field("header_flags", static_cast<std::uint64_t>(p.flags));
-        json_.field("length", static_cast<std::uint64_t>(p.remaining_length));
-        if (record.malformed) json_.field("malformed", true);
-        if (record.trimmed) json_.field("fields_truncated", true);
-        fields(p);
-        json_.end_object();
-    }
 
     void packet_id(const Packet& p) {
         if (p.packet_id) json_.field("packet_id", static_cast<std::uint64_t>(*p.packet_id));
@@ -224,6 +224,11 @@ EncodedBytes encode_payload(const std::string& bytes) {
 void write_mqtt_json(JsonWriter& json, const MqttConnectionReport& mqtt, TimePrecision precision,
                      const ReportOptions& options) {
     MqttJson(json, precision, options).connection(mqtt);
+}
+
+void write_mqtt_packet_json(JsonWriter& json, const MqttPacketRecord& record, TimePrecision precision,
+                            const ReportOptions& options) {
+    MqttJson(json, precision, options).packet(record);
 }
 
 }  // namespace mqscan

@@ -14,10 +14,8 @@ namespace {
 
 class JsonReport {
 public:
-    JsonReport(const CaptureReport& report, const ReportOptions& options, std::string& out,
-               std::FILE* sink)
-        : report_(report), options_(options), json_(out, 2, sink),
-          precision_(report.capture.precision) {}
+    JsonReport(const CaptureReport& report, const ReportOptions& options, JsonWriter& json)
+        : report_(report), options_(options), json_(json), precision_(report.capture.precision) {}
 
     void write() {
         json_.begin_object();
@@ -48,8 +46,6 @@ public:
         json_.key("counters");
         counters();
         json_.end_object();
-        json_.end_line();
-        json_.finish();
     }
 
 private:
@@ -185,21 +181,30 @@ private:
 
     const CaptureReport& report_;
     const ReportOptions& options_;
-    JsonWriter json_;
+    JsonWriter& json_;
     TimePrecision precision_;
 };
 
 }  // namespace
 
+void write_json_report(JsonWriter& json, const CaptureReport& report, const ReportOptions& options) {
+    JsonReport(report, options, json).write();
+}
+
 std::string render_json(const CaptureReport& report, const ReportOptions& options) {
     std::string out;
-    JsonReport(report, options, out, nullptr).write();
+    JsonWriter json(out);
+    write_json_report(json, report, options);
+    json.end_line();
     return out;
 }
 
 void write_json(const CaptureReport& report, const ReportOptions& options, std::FILE* out) {
     std::string buffer;
-    JsonReport(report, options, buffer, out).write();
+    JsonWriter json(buffer, 2, out);
+    write_json_report(json, report, options);
+    json.end_line();
+    json.finish();
 }
 
 }  // namespace mqscan
