@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libpcap-dev zlib1g-dev libssl-dev libfmt-dev libcli11-dev libtomlplusplus-dev)
-TEST_PACKAGES=(catch2 openssl nlohmann-json3-dev tshark tcpdump mosquitto mosquitto-clients nodejs node-mqtt)
+TEST_PACKAGES=(catch2 openssl nlohmann-json3-dev tshark tcpdump mosquitto mosquitto-clients nodejs node-mqtt python3)
 SAMPLE=samples/mosquitto-loopback.pcap
 JOBS=$(nproc)
 

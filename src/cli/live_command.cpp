@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -122,7 +123,7 @@ LiveCaptureOptions capture_options(const LiveOptions& o) {
     capture.filter = o.filter.empty() ? live_filter(o.mqtt_ports, o.tls_ports) : o.filter;
     capture.promiscuous = !o.no_promiscuous;
     capture.max_packets = o.count;
-    capture.duration = std::chrono::milliseconds(static_cast<std::int64_t>(o.duration * 1000));
+    capture.duration = std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(o.duration * 1000)));
     capture.save_path = o.save_path;
     return capture;
 }
@@ -145,8 +146,12 @@ CLI::App* add_live_command(CLI::App& app, LiveOptions& o) {
                      "BPF capture filter, as tcpdump takes it (default: tcp port 1883 or tcp port 8883, "
                      "and the --mqtt-port and --tls-port ports)");
     live->add_option("-c,--count", o.count, "stop after this many packets")->check(CLI::PositiveNumber);
-    live->add_option("--duration", o.duration, "stop after this many seconds")->check(CLI::PositiveNumber);
-    live->add_option("-w,--write", o.save_path, "also save the captured packets to this pcap file");
+    live->add_option("--duration", o.duration, "stop after this many seconds")->check(CLI::Range(0.001, 31'536'000.0));
+    live->add_option("-w,--write", o.save_path, "also save the captured packets to this pcap file")
+        ->check([](const std::string& path) {
+            // libpcap would take "-" as standard output, where the report goes.
+            return path == "-" ? std::string("-w needs a file name: standard output carries the report") : std::string();
+        });
     live->add_flag("-p,--no-promiscuous", o.no_promiscuous, "do not put the interface in promiscuous mode");
     live->add_option("--format", o.format,
                      "text: a line per MQTT packet, then the text report; jsonl: a JSON object per event, "

@@ -129,6 +129,15 @@ private:
     NodePtr conjunction() { return combine(Node::Kind::And, "and", &Parser::unary); }
 
     NodePtr unary() {
+        // Each level is a stack frame here and in the evaluation: a rubric is a
+        // teacher's file, but a deeply nested condition must be refused, not crash.
+        if (++depth_ > kMaxDepth) refuse(current_.offset, fmt::format("nested more than {} levels deep", kMaxDepth));
+        NodePtr node = nested();
+        --depth_;
+        return node;
+    }
+
+    NodePtr nested() {
         if (at_word("not")) {
             advance();
             auto node = std::make_shared<Node>();
@@ -232,8 +241,11 @@ private:
         return word == "and" || word == "or" || word == "not" || word == "true" || word == "false";
     }
 
+    static constexpr int kMaxDepth = 64;
+
     Lexer lexer_;
     Token current_;
+    int depth_ = 0;
 };
 
 }  // namespace

@@ -13,7 +13,7 @@ std::span<const FactInfo> tls_facts();
 std::span<const FactInfo> certificate_facts();
 std::span<const FactInfo> cleartext_facts();
 
-// A count as a fact, with what shows it when it is 0 (or always, if `always`).
+// A count as a fact, with what the capture lacks when it is 0.
 FactValue count_fact(std::uint64_t count, std::string none_detail);
 
 }  // namespace mqscan::grade

@@ -40,9 +40,9 @@ GradeStatus status_of(AnalysisStatus status) {
     return GradeStatus::Unreadable;
 }
 
-std::string shown_points(double points) { return fmt::format("{:g}", points); }
-
 }  // namespace
+
+std::string shown_points(double points) { return fmt::format("{}", points); }
 
 std::string_view to_string(GradeStatus status) {
     switch (status) {

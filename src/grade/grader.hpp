@@ -25,6 +25,9 @@ enum class GradeStatus : std::uint8_t {
 
 [[nodiscard]] std::string_view to_string(GradeStatus status);
 
+// Points as the grades show them: "2", "0.5", "1999.125" (shortest exact form).
+[[nodiscard]] std::string shown_points(double points);
+
 struct GradeRow {
     std::string file;
     std::string student;

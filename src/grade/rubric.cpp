@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <toml++/toml.h>
 
 namespace mqscan::grade {

@@ -13,7 +13,7 @@ using grade::Rubric;
 using grade::Truth;
 
 std::string points(double value, bool excel) {
-    std::string text = fmt::format("{:g}", value);
+    std::string text = grade::shown_points(value);
     if (excel) std::replace(text.begin(), text.end(), '.', ',');
     return text;
 }

@@ -17,9 +17,9 @@ std::string_view state(Truth truth) {
     return "unknown";
 }
 
-// Points are whole or simple decimals ("{:g}"): valid JSON numbers.
+// Points are whole or plain decimals: valid JSON numbers.
 void points(JsonWriter& json, std::string_view key, double value) {
-    json.key(key).raw_number(fmt::format("{:g}", value));
+    json.key(key).raw_number(grade::shown_points(value));
 }
 
 }  // namespace
@@ -66,7 +66,7 @@ std::string grades_json(const grade::Rubric& rubric, const std::vector<grade::Gr
         if (r.status == grade::GradeStatus::Unreadable) {
             json.null();
         } else {
-            json.raw_number(fmt::format("{:g}", r.total));
+            json.raw_number(grade::shown_points(r.total));
         }
         points(json, "max", rubric.max_points());
         json.end_object();

@@ -17,6 +17,7 @@ set -euo pipefail
 readonly FIRST_PORT=19100       # apart from the other integration scripts' ports
 readonly PORTS_TO_TRY=10
 readonly CLIENT_TIMEOUT=10      # seconds, for every mosquitto client run
+readonly SUBSCRIBER_TIMEOUT=40  # the subscriber outlives its keepalive, three publishers and a slow CI
 readonly KEEPALIVE=5            # mosquitto_sub's minimum: it pings after 5 s without sending
 readonly WAIT_SECONDS=15        # for each expected line
 
@@ -84,7 +85,7 @@ start_live counted -c 5 --format json
 counted_pid=$live_pid
 start_live live --format jsonl -w "$out/live.pcap"
 
-start_background "$work/sub.log" timeout "$CLIENT_TIMEOUT" \
+start_background "$work/sub.log" timeout "$SUBSCRIBER_TIMEOUT" \
     mosquitto_sub -h 127.0.0.1 -p "$port" -i live-sub -k "$KEEPALIVE" -q 2 -t 'live/#' -C 4
 wait_for_line '"type":"SUBACK"' "$out/live.out" "$live_pid" "$WAIT_SECONDS" || die "no SUBACK streamed"
 for qos in 0 1 2; do client mosquitto_pub -i "live-pub-q$qos" -q "$qos" -t "live/q$qos" -m "qos $qos"; done
