@@ -81,7 +81,11 @@ DeliveryAnalyzer::DeliveryAnalyzer(const AnalysisSettings& settings, ReportBuild
       report_(report),
       subscriptions_(settings.limits.max_delivery_candidates, kFilterBytes),
       window_(settings.limits.max_delivery_candidates),
-      topics_(settings.limits.max_topics, kTopicBytes) {}
+      topics_(settings.limits.max_topics, kTopicBytes) {
+    reserve_limit(out_.subscriptions, settings.limits.max_subscriptions_listed);
+    reserve_limit(out_.retained, settings.limits.max_retained_listed);
+    reserve_limit(out_.fanouts, settings.limits.max_fanouts_listed);
+}
 
 std::string DeliveryAnalyzer::listed_text(std::string_view text) const {
     return std::string(text.substr(0, settings_.mqtt.payload_cap));
@@ -102,15 +106,10 @@ std::size_t DeliveryAnalyzer::list_within(std::vector<Record>& listed, std::uint
 }
 
 DeliveryAnalyzer::ConnectionState& DeliveryAnalyzer::state_of(const ConnectionSummary& connection) {
-    // Packets come in runs on one connection: the previous state is often the one.
-    if (last_state_ != nullptr && last_state_->summary->id == connection.id) return *last_state_;
-    auto [found, created] = connections_.try_emplace(connection.id);
-    ConnectionState& s = found->second;
-    if (created) {
-        s.summary = &connection;
-        s.identity = SubscriptionTable::anonymous(connection.id);
-    }
-    last_state_ = &s;
+    if (ConnectionState* s = connections_.find(connection.id)) return *s;
+    ConnectionState& s = connections_.add(connection.id);
+    s.summary = &connection;
+    s.identity = SubscriptionTable::anonymous(connection.id);
     return s;
 }
 
@@ -119,33 +118,33 @@ void DeliveryAnalyzer::on_mqtt_connection(const ConnectionSummary& connection) {
 void DeliveryAnalyzer::on_mqtt_packet(const MqttPacketEvent& e) {
     // Fields after the damage are missing: a cut topic or payload would match nothing.
     if (e.malformed) return;
-    ConnectionState& s = state_of(e.connection);
     const bool from_client = e.dir == Direction::ToServer;
+    // Acks and pings concern no delivery: the connection's state is not even looked up.
     switch (e.packet.type) {
         case PacketType::Connect:
-            if (from_client) on_connect(s, e);
+            if (from_client) on_connect(state_of(e.connection), e);
             break;
         case PacketType::Connack:
-            if (!from_client) on_connack(s, e);
+            if (!from_client) on_connack(state_of(e.connection), e);
             break;
         case PacketType::Publish:
             if (from_client) {
-                on_client_publish(s, e);
+                on_client_publish(state_of(e.connection), e);
             } else {
-                on_broker_publish(s, e);
+                on_broker_publish(state_of(e.connection), e);
             }
             break;
         case PacketType::Subscribe:
-            if (from_client) on_subscribe(s, e);
+            if (from_client) on_subscribe(state_of(e.connection), e);
             break;
         case PacketType::Suback:
-            if (!from_client) on_suback(s, e);
+            if (!from_client) on_suback(state_of(e.connection), e);
             break;
         case PacketType::Unsubscribe:
-            if (from_client) on_unsubscribe(s, e);
+            if (from_client) on_unsubscribe(state_of(e.connection), e);
             break;
         case PacketType::Disconnect:
-            if (from_client) on_client_disconnect(s, e);
+            if (from_client) on_client_disconnect(state_of(e.connection), e);
             break;
         default:
             break;
@@ -153,9 +152,9 @@ void DeliveryAnalyzer::on_mqtt_packet(const MqttPacketEvent& e) {
 }
 
 void DeliveryAnalyzer::on_mqtt_end(const ConnectionSummary& connection) {
-    const auto found = connections_.find(connection.id);
-    if (found == connections_.end()) return;
-    ConnectionState& s = found->second;
+    ConnectionState* found = connections_.find(connection.id);
+    if (found == nullptr) return;
+    ConnectionState& s = *found;
     // A connection still open, or only silent, has not lost its will yet.
     if (s.will && (s.will_disconnect || shows_closing(connection) ||
                    connection.end_reason == EndReason::PortReused))
@@ -163,15 +162,11 @@ void DeliveryAnalyzer::on_mqtt_end(const ConnectionSummary& connection) {
     disarm_will(s, connection.id);
     subscriptions_.offline(s.identity, connection.id, s.session_persists);
     connection_findings(connection.id, s);
-    if (last_state_ == &s) last_state_ = nullptr;
-    connections_.erase(found);
+    connections_.erase(connection.id);
 }
 
 void DeliveryAnalyzer::finish(ReportBuilder& report) {
-    std::vector<std::uint64_t> open;
-    for (const auto& entry : connections_) open.push_back(entry.first);
-    std::sort(open.begin(), open.end());
-    for (const std::uint64_t id : open) connection_findings(id, connections_.at(id));
+    for (const std::uint64_t id : connections_.ids()) connection_findings(id, *connections_.find(id));
     window_.drain([this](const Candidate& candidate) { settle(candidate); });
     no_subscriber_findings();
     retained_findings();
@@ -257,6 +252,7 @@ void DeliveryAnalyzer::on_subscribe(ConnectionState& s, const MqttPacketEvent& e
     has_subscriber_ = true;
     const Packet& p = e.packet;
     PendingSubscribe pending{p.packet_id.value_or(0), {}};
+    pending.filters.reserve(p.subscriptions.size());
     for (std::size_t position = 0; position < p.subscriptions.size(); ++position) {
         const mqtt::Subscription& subscription = p.subscriptions[position];
         const std::size_t record = list_subscription(s, e, subscription);
@@ -587,7 +583,7 @@ void DeliveryAnalyzer::disarm_will(ConnectionState& s, std::uint64_t connection)
 std::uint64_t DeliveryAnalyzer::publish_will_matching(std::uint64_t key) {
     const auto oldest = wills_.lower_bound({key, 0});
     if (oldest == wills_.end() || oldest->first != key) return 0;
-    ConnectionState& s = connections_.at(oldest->second);
+    ConnectionState& s = *connections_.find(oldest->second);
     return publish_will(s, *s.summary);
 }
 
@@ -655,25 +651,26 @@ std::uint64_t DeliveryAnalyzer::publish_will(ConnectionState& s, const Connectio
 
 void DeliveryAnalyzer::connection_findings(std::uint64_t connection, const ConnectionState& s) {
     const SubscriberNotes& n = s.notes;
-    if (n.queued == 0 && n.downgraded == 0) return;
-    const std::string subscriber = who(connection, s.client_id);
     if (n.queued > 0) {
         const bool one = n.queued == 1;
         report_.finding(FindingId::QueuedDelivery, connection, n.first_queued_frame,
                         [&] { return fmt::format("{} received {} published before this connection began: the broker "
                                     "kept {} for its persistent session while it was offline; {} came in "
                                     "frame {} (published in frame {})",
-                                    subscriber, count_of(n.queued, "message", "messages"), one ? "it" : "them",
-                                    one ? "it" : "the first", n.first_queued_frame, n.first_queued_source_frame); });
+                                    who(connection, s.client_id), count_of(n.queued, "message", "messages"),
+                                    one ? "it" : "them", one ? "it" : "the first", n.first_queued_frame,
+                                    n.first_queued_source_frame); });
     }
     if (n.downgraded > 0) {
-        std::string message = fmt::format(
-            "{} received {} at a lower QoS than published; {}. A broker delivers at the lower of the "
-            "published QoS and the QoS granted to the subscription [MQTT-3.8.4-8]",
-            subscriber, count_of(n.downgraded, "message", "messages"), n.first_downgrade);
-        if (n.below_expected > 0)
-            message += fmt::format("; {} came below that QoS", count_of(n.below_expected, "message", "messages"));
-        report_.finding(FindingId::QosDowngraded, connection, n.first_downgrade_frame, std::move(message));
+        report_.finding(FindingId::QosDowngraded, connection, n.first_downgrade_frame, [&] {
+            std::string message = fmt::format(
+                "{} received {} at a lower QoS than published; {}. A broker delivers at the lower of the "
+                "published QoS and the QoS granted to the subscription [MQTT-3.8.4-8]",
+                who(connection, s.client_id), count_of(n.downgraded, "message", "messages"), n.first_downgrade);
+            if (n.below_expected > 0)
+                message += fmt::format("; {} came below that QoS", count_of(n.below_expected, "message", "messages"));
+            return message;
+        });
     }
 }
 

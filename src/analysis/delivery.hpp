@@ -6,12 +6,13 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
 #include "analysis/delivery_window.hpp"
+#include "analysis/id_table.hpp"
 #include "analysis/latency_stats.hpp"
+#include "analysis/listed_records.hpp"
 #include "analysis/subscription_table.hpp"
 #include "analysis/topic_table.hpp"
 #include "mqscan/analysis.hpp"
@@ -150,8 +151,7 @@ private:
     SubscriptionTable subscriptions_;
     DeliveryWindow window_;
     TopicTable topics_;
-    std::unordered_map<std::uint64_t, ConnectionState> connections_;
-    ConnectionState* last_state_ = nullptr;  // of the previous packet (the map's nodes stay in place)
+    IdTable<ConnectionState> connections_;
     std::set<std::pair<std::uint64_t, std::uint64_t>> wills_;  // (will key, connection) of live connections
     DeliveryReport out_;
     std::size_t listing_bytes_ = 0;  // held by the records of out_

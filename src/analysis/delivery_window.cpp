@@ -1,7 +1,9 @@
 #include "analysis/delivery_window.hpp"
 
 #include <algorithm>
-#include <functional>
+
+#include "analysis/digest.hpp"
+#include "analysis/listed_records.hpp"
 
 namespace mqscan {
 namespace {
@@ -22,47 +24,77 @@ constexpr std::size_t kMaxLooked = 64;
 
 }  // namespace
 
-std::uint64_t topic_key(std::string_view topic) { return mix(std::hash<std::string_view>{}(topic)); }
+std::uint64_t topic_key(std::string_view topic) { return digest(topic); }
 
 std::uint64_t message_key(std::uint64_t topic_key, std::string_view captured_payload,
                           std::uint32_t payload_length) {
-    const std::uint64_t key = mix(topic_key ^ std::hash<std::string_view>{}(captured_payload));
-    return mix(key ^ payload_length);
+    return mix(digest(captured_payload, topic_key) ^ payload_length);
 }
 
+DeliveryWindow::DeliveryWindow(std::size_t capacity) : capacity_(capacity) { reserve_limit(entries_, capacity); }
+
 DeliveryWindow::Added DeliveryWindow::add(const Candidate& candidate) {
-    Added added{first_number_ + entries_.size(), std::nullopt};
+    Added added{next_number(), std::nullopt};
     if (capacity_ == 0) {  // nothing is remembered: the candidate is forgotten at once
         added.forgotten = candidate;
         return added;
     }
-    if (entries_.size() == capacity_) added.forgotten = forget_oldest();
-    entries_.push_back(Entry{candidate, 0, 0});
-    auto [chain, created] = chains_.try_emplace(candidate.key, Chain{added.number, added.number});
-    if (!created) {
-        entries_[chain->second.newest - first_number_].next_same_key = added.number;
-        entries_.back().previous_same_key = chain->second.newest;
-        chain->second.newest = added.number;
+    if (size_ == capacity_) added.forgotten = forget_oldest();
+    const Entry fresh{candidate, 0, 0};
+    if (entries_.size() < capacity_) {
+        entries_.push_back(fresh);
+    } else {
+        *entry_slot(size_) = fresh;
     }
+    ++size_;
+    if (indexed_) chain(added.number);
     return added;
 }
 
+void DeliveryWindow::chain(std::uint64_t number) {
+    const auto [found, created] = chains_.try_emplace(entry(number)->candidate.key);
+    if (created) {
+        *found = Chain{number, number};
+        return;
+    }
+    entry(found->newest)->next_same_key = number;
+    entry(number)->previous_same_key = found->newest;
+    found->newest = number;
+}
+
+void DeliveryWindow::index() {
+    if (indexed_) return;
+    for (std::uint64_t number = first_number_; number < next_number(); ++number) chain(number);
+    indexed_ = true;
+}
+
+DeliveryWindow::Entry* DeliveryWindow::entry_slot(std::size_t age) {
+    const std::size_t at = oldest_ + age;
+    return &entries_[at < entries_.size() ? at : at - entries_.size()];
+}
+
+DeliveryWindow::Entry* DeliveryWindow::entry(std::uint64_t number) {
+    if (number < first_number_ || number - first_number_ >= size_) return nullptr;
+    return entry_slot(static_cast<std::size_t>(number - first_number_));
+}
+
 const DeliveryWindow::Entry* DeliveryWindow::entry(std::uint64_t number) const {
-    if (number < first_number_ || number - first_number_ >= entries_.size()) return nullptr;
-    return &entries_[number - first_number_];
+    return const_cast<DeliveryWindow*>(this)->entry(number);
 }
 
 Candidate* DeliveryWindow::find(std::uint64_t number) {
-    return entry(number) == nullptr ? nullptr : &entries_[number - first_number_].candidate;
+    Entry* e = entry(number);
+    return e == nullptr ? nullptr : &e->candidate;
 }
 
-std::uint64_t DeliveryWindow::next_for(const Wanted& w) const {
+std::uint64_t DeliveryWindow::next_for(const Wanted& w) {
+    index();
     std::uint64_t number = 0;
     if (const Entry* previous = entry(w.after);
         previous != nullptr && previous->candidate.key == w.key && w.after >= w.floor) {
         number = previous->next_same_key;
-    } else if (const auto chain = chains_.find(w.key); chain != chains_.end()) {
-        number = first_from(chain->second, w.floor);
+    } else if (const Chain* chain = chains_.find(w.key)) {
+        number = first_from(*chain, w.floor);
     }
     std::uint64_t eligible = 0;
     std::size_t looked = 0;
@@ -90,21 +122,23 @@ std::uint64_t DeliveryWindow::first_from(const Chain& chain, std::uint64_t floor
     return number;
 }
 
-std::uint64_t DeliveryWindow::newest(std::uint64_t key) const {
-    const auto chain = chains_.find(key);
-    return chain == chains_.end() ? 0 : chain->second.newest;
+std::uint64_t DeliveryWindow::newest(std::uint64_t key) {
+    index();
+    const Chain* chain = chains_.find(key);
+    return chain == nullptr ? 0 : chain->newest;
 }
 
 Candidate DeliveryWindow::forget_oldest() {
-    const Entry oldest = entries_.front();
-    entries_.pop_front();
+    const Entry oldest = *entry_slot(0);
+    oldest_ = oldest_ + 1 < entries_.size() ? oldest_ + 1 : 0;
+    --size_;
     ++first_number_;
-    const auto chain = chains_.find(oldest.candidate.key);
+    if (!indexed_) return oldest.candidate;
     // The oldest candidate overall is the oldest of its key.
     if (oldest.next_same_key == 0) {
-        chains_.erase(chain);
+        chains_.erase(oldest.candidate.key);
     } else {
-        chain->second.oldest = oldest.next_same_key;
+        chains_.find(oldest.candidate.key)->oldest = oldest.next_same_key;
     }
     return oldest.candidate;
 }

@@ -4,11 +4,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
+#include "analysis/flat_map.hpp"
+#include "analysis/id_table.hpp"
 #include "mqscan/delivery_report.hpp"
 
 namespace mqscan {
@@ -44,7 +45,7 @@ struct Candidate {
 // Candidates are numbered from 1 in the order they are added (0: none).
 class DeliveryWindow {
 public:
-    explicit DeliveryWindow(std::size_t capacity) : capacity_(capacity) {}
+    explicit DeliveryWindow(std::size_t capacity);
 
     // Adds a candidate and returns its number, with the oldest one it pushed
     // out when the window was full.
@@ -56,7 +57,7 @@ public:
 
     [[nodiscard]] Candidate* find(std::uint64_t number);
     // The number the next candidate will get.
-    [[nodiscard]] std::uint64_t next_number() const { return first_number_ + entries_.size(); }
+    [[nodiscard]] std::uint64_t next_number() const { return first_number_ + size_; }
     // What a delivery can come from.
     struct Wanted {
         std::uint64_t key = 0;
@@ -71,14 +72,17 @@ public:
     // (a delivery's QoS is at most the published one); preferably one that a
     // broker delivers at exactly `qos`, min(published, granted) [MQTT-3.8.4-8].
     // 0 when there is none.
-    [[nodiscard]] std::uint64_t next_for(const Wanted& wanted) const;
+    [[nodiscard]] std::uint64_t next_for(const Wanted& wanted);
     // The newest candidate with `key` (0: none).
-    [[nodiscard]] std::uint64_t newest(std::uint64_t key) const;
+    [[nodiscard]] std::uint64_t newest(std::uint64_t key);
 
     // Empties the window, oldest first.
     template <typename Visit>
     void drain(Visit visit) {
-        while (!entries_.empty()) visit(forget_oldest());
+        while (size_ > 0) visit(forget_oldest());
+        // Empty, the ring grows again from its start.
+        entries_.clear();
+        oldest_ = 0;
     }
 
 private:
@@ -87,20 +91,34 @@ private:
         std::uint64_t previous_same_key = 0;
         std::uint64_t next_same_key = 0;
     };
-    // The candidates of one key form a list through previous_ and next_same_key.
+    // The candidates of one key form a list through previous_ and
+    // next_same_key, once the window is indexed.
     struct Chain {
         std::uint64_t oldest = 0;
         std::uint64_t newest = 0;
     };
 
     [[nodiscard]] const Entry* entry(std::uint64_t number) const;
+    [[nodiscard]] Entry* entry(std::uint64_t number);
+    // The entry `age` places after the oldest.
+    [[nodiscard]] Entry* entry_slot(std::size_t age);
     [[nodiscard]] std::uint64_t first_from(const Chain& chain, std::uint64_t floor) const;
     Candidate forget_oldest();
+    // Chains every candidate by key, at the first question about keys: a
+    // capture of publishers only (nothing delivered) never pays for the chains.
+    void index();
+    void chain(std::uint64_t number);
 
     std::size_t capacity_;
-    std::deque<Entry> entries_;
-    std::uint64_t first_number_ = 1;  // the number of entries_.front()
-    std::unordered_map<std::uint64_t, Chain> chains_;
+    // A ring: the candidates from first_number_ on start at entries_[oldest_]
+    // and wrap around. It grows (from oldest_ 0) to the capacity, then the
+    // newest candidate takes the place of the oldest, forgotten.
+    std::vector<Entry> entries_;
+    std::size_t oldest_ = 0;
+    std::size_t size_ = 0;
+    std::uint64_t first_number_ = 1;  // the number of the oldest candidate
+    FlatMap<std::uint64_t, Chain, IdHash> chains_;  // by key (keys are digests: any bits will do)
+    bool indexed_ = false;
 };
 
 }  // namespace mqscan

@@ -67,33 +67,35 @@ KeepaliveVerdict verdict_of(std::optional<std::uint16_t> keepalive, std::int64_t
 }  // namespace
 
 KeepaliveAnalyzer::KeepaliveAnalyzer(const AnalysisSettings& settings, ReportBuilder& report)
-    : settings_(settings), report_(report) {}
+    : settings_(settings), report_(report), reports_(settings.limits.max_connections_listed) {}
 
 KeepaliveAnalyzer::ConnectionState& KeepaliveAnalyzer::state_of(const ConnectionSummary& connection) {
-    // Packets come in runs on one connection: the previous state is often the one.
-    if (last_ != nullptr && last_id_ == connection.id) return *last_;
-    const auto [it, added] = connections_.try_emplace(connection.id);
-    if (added) {
-        it->second.report.connection = connection.id;
-        it->second.start = connection.start;
-    }
-    last_ = &it->second;
-    last_id_ = connection.id;
-    return it->second;
+    if (ConnectionState* state = connections_.find(connection.id)) return *state;
+    ConnectionState& state = connections_.add(connection.id);
+    state.report.connection = connection.id;
+    state.start = connection.start;
+    return state;
+}
+
+// Only the listed connections' records are kept: the others are only judged.
+bool KeepaliveAnalyzer::listed(std::uint64_t connection) const {
+    return connection < settings_.limits.max_connections_listed;
 }
 
 void KeepaliveAnalyzer::on_mqtt_connection(const ConnectionSummary& connection) {
     state_of(connection);
 }
 
-// Every packet counts, malformed ones too: the broker's timer restarts on any
-// packet received. Only CONNECT's keepalive needs a packet decoded whole.
+// Every packet of the client counts, malformed ones too: the broker's timer
+// restarts on any packet received. Only CONNECT's keepalive needs a packet
+// decoded whole. Of the broker's packets, only those on_broker_packet reads
+// need the connection's state looked up.
 void KeepaliveAnalyzer::on_mqtt_packet(const MqttPacketEvent& event) {
-    ConnectionState& state = state_of(event.connection);
+    const PacketType type = event.packet.type;
     if (event.dir == Direction::ToServer) {
-        on_client_packet(state, event);
-    } else {
-        on_broker_packet(state, event);
+        on_client_packet(state_of(event.connection), event);
+    } else if (type == PacketType::Pingresp || type == PacketType::Connack || type == PacketType::Disconnect) {
+        on_broker_packet(state_of(event.connection), event);
     }
 }
 
@@ -128,13 +130,12 @@ void KeepaliveAnalyzer::on_broker_packet(ConnectionState& state, const MqttPacke
 void KeepaliveAnalyzer::on_pingreq(ConnectionState& state, const MqttPacketEvent& event) {
     KeepaliveReport& r = state.report;
     if (state.pending)
-        report_unanswered(state, r.connection, fmt::format("before the next PINGREQ (frame {})", event.at.number));
+        report_unanswered(state, r.connection,
+                          [&] { return fmt::format("before the next PINGREQ (frame {})", event.at.number); });
     ++r.pingreq;
     const Timestamp since = state.client_last ? state.client_last->time : state.start;
     PendingPing pending{event.at, std::nullopt};
-    const bool listed = r.connection < settings_.limits.max_connections_listed &&
-                        r.pings.size() < settings_.limits.max_pings_listed;
-    if (listed) {
+    if (listed(r.connection) && r.pings.size() < settings_.limits.max_pings_listed) {
         pending.listed = r.pings.size();
         r.pings.push_back(Ping{event.at.number, event.at.time, event.at.time.ns - since.ns, {}, {}});
     }
@@ -147,7 +148,7 @@ void KeepaliveAnalyzer::on_pingresp(ConnectionState& state, const MqttPacketEven
     ++r.pingresp;
     if (!state.pending) return;
     const std::int64_t latency = event.at.time.ns - state.pending->request.time.ns;
-    state.response_latency.add(latency);
+    if (listed(r.connection)) state.response_latency.add(latency);
     if (state.pending->listed) {
         Ping& ping = r.pings[*state.pending->listed];
         ping.response_frame = event.at.number;
@@ -157,11 +158,11 @@ void KeepaliveAnalyzer::on_pingresp(ConnectionState& state, const MqttPacketEven
 }
 
 void KeepaliveAnalyzer::report_unanswered(ConnectionState& state, std::uint64_t connection,
-                                          std::string_view before) {
+                                          const std::function<std::string()>& before) {
     ++state.report.unanswered;
     const FrameRef request = state.pending->request;
     report_.finding(FindingId::PingUnanswered, connection, request.number,
-                    [&] { return fmt::format("PINGREQ at frame {} got no PINGRESP {}", request.number, before); });
+                    [&] { return fmt::format("PINGREQ at frame {} got no PINGRESP {}", request.number, before()); });
     state.pending.reset();
 }
 
@@ -179,7 +180,8 @@ void KeepaliveAnalyzer::silence(ConnectionState& state, FrameRef ended_by) {
 // DISCONNECT. Its silence before that close counts; trailing silence while the
 // connection stays open does not.
 void KeepaliveAnalyzer::conclude(ConnectionState& state, const ConnectionSummary& connection) {
-    if (state.pending) report_unanswered(state, connection.id, end_words(connection.end_reason));
+    if (state.pending)
+        report_unanswered(state, connection.id, [&] { return std::string(end_words(connection.end_reason)); });
     const std::optional<FrameRef> broker =
         earliest(state.broker_disconnect, first_close(connection.stats(Direction::ToClient)));
     const std::optional<FrameRef> client = first_close(connection.stats(Direction::ToServer));
@@ -196,7 +198,7 @@ void KeepaliveAnalyzer::conclude(ConnectionState& state, const ConnectionSummary
         if (r.expired) r.silence_before_close_ns = before_close;
     }
     r.verdict = verdict_of(keepalive, r.max_client_silence_ns);
-    r.response_latency = state.response_latency.summary();
+    if (listed(connection.id)) r.response_latency = state.response_latency.summary();
     judge(state, connection.id);
 }
 
@@ -214,24 +216,15 @@ void KeepaliveAnalyzer::judge(ConnectionState& state, std::uint64_t connection) 
 }
 
 void KeepaliveAnalyzer::on_mqtt_end(const ConnectionSummary& connection) {
-    const auto found = connections_.find(connection.id);
-    if (found == connections_.end()) return;
-    conclude(found->second, connection);
-    if (connection.id < settings_.limits.max_connections_listed) reports_.push_back(std::move(found->second.report));
-    if (last_ == &found->second) last_ = nullptr;
-    connections_.erase(found);
+    ConnectionState* state = connections_.find(connection.id);
+    if (state == nullptr) return;
+    conclude(*state, connection);
+    if (listed(connection.id)) reports_.at(connection.id) = std::move(state->report);
+    connections_.erase(connection.id);
 }
 
 // The pipeline ends every connection before this; what remains was never
 // ended (tests driving events by hand) and is left out.
-void KeepaliveAnalyzer::finish(ReportBuilder& report) {
-    // Connections end mostly in the order they began.
-    const auto by_connection = [](const KeepaliveReport& a, const KeepaliveReport& b) {
-        return a.connection < b.connection;
-    };
-    if (!std::is_sorted(reports_.begin(), reports_.end(), by_connection))
-        std::sort(reports_.begin(), reports_.end(), by_connection);
-    report.draft().keepalive = std::move(reports_);
-}
+void KeepaliveAnalyzer::finish(ReportBuilder& report) { report.draft().keepalive = reports_.take(); }
 
 }  // namespace mqscan

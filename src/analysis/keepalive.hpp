@@ -1,12 +1,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
-#include <unordered_map>
+#include <string>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/id_table.hpp"
 #include "analysis/latency_stats.hpp"
+#include "analysis/listed_records.hpp"
 #include "mqscan/analysis.hpp"
 #include "mqscan/keepalive_report.hpp"
 
@@ -38,27 +41,28 @@ private:
         std::optional<FrameRef> client_last;  // the client's latest packet
         std::uint64_t silence_start_frame = 0;  // the packet that began the longest silence
         std::optional<PendingPing> pending;
-        LatencyStats response_latency;
+        LatencyStats response_latency;  // of a listed connection only
         std::optional<FrameRef> broker_disconnect;  // 5.0
         std::optional<std::uint8_t> broker_disconnect_code;
     };
 
     ConnectionState& state_of(const ConnectionSummary& connection);
+    [[nodiscard]] bool listed(std::uint64_t connection) const;
     void on_client_packet(ConnectionState& state, const MqttPacketEvent& event);
     void on_broker_packet(ConnectionState& state, const MqttPacketEvent& event);
     void on_pingreq(ConnectionState& state, const MqttPacketEvent& event);
     void on_pingresp(ConnectionState& state, const MqttPacketEvent& event);
-    void report_unanswered(ConnectionState& state, std::uint64_t connection, std::string_view before);
+    // `before` says when the PINGRESP was due; made only when the finding is listed.
+    void report_unanswered(ConnectionState& state, std::uint64_t connection,
+                           const std::function<std::string()>& before);
     void silence(ConnectionState& state, FrameRef ended_by);
     void conclude(ConnectionState& state, const ConnectionSummary& connection);
     void judge(ConnectionState& state, std::uint64_t connection);
 
     const AnalysisSettings& settings_;
     ReportBuilder& report_;
-    std::unordered_map<std::uint64_t, ConnectionState> connections_;
-    ConnectionState* last_ = nullptr;  // of the previous packet (the map's nodes stay in place)
-    std::uint64_t last_id_ = 0;
-    std::vector<KeepaliveReport> reports_;
+    IdTable<ConnectionState> connections_;
+    ListedRecords<KeepaliveReport> reports_;
 };
 
 }  // namespace mqscan

@@ -1,6 +1,7 @@
 #include "analysis/qos_flows.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <fmt/core.h>
 
 namespace mqscan {
@@ -56,7 +57,9 @@ std::string later_steps(const QosStep* begin, const QosStep* end) {
 }  // namespace
 
 QosFlowAnalyzer::QosFlowAnalyzer(const AnalysisSettings& settings, ReportBuilder& report)
-    : settings_(settings), report_(report) {}
+    : settings_(settings), report_(report), per_connection_(settings.limits.max_connections_listed) {
+    reserve_limit(listed_, settings.limits.max_qos_flows_listed);
+}
 
 // Topics are kept, like payloads, to the payload cap.
 std::string_view QosFlowAnalyzer::shortened(const mqtt::Packet& publish) const {
@@ -81,12 +84,17 @@ void QosFlowAnalyzer::on_mqtt_packet(const MqttPacketEvent& event) {
     }
 }
 
+std::uint32_t QosFlowAnalyzer::find_flow(const FlowKey& key) const {
+    const std::uint32_t* slot = in_flight_.find(key);
+    return slot == nullptr ? kNoFlow : *slot;
+}
+
 void QosFlowAnalyzer::on_publish(const MqttPacketEvent& event, std::uint16_t packet_id) {
     const FlowKey key{event.connection.id, event.dir, packet_id};
-    ConnectionTally& tally = tally_of(key.connection);
-    const auto found = in_flight_.find(key);
-    if (found != in_flight_.end()) {
-        OpenFlow& flow = found->second;
+    ConnectionTally& tally = connections_.get(key.connection);
+    const std::uint32_t found = find_flow(key);
+    if (found != kNoFlow) {
+        OpenFlow& flow = flows_[found];
         // The same message sent again, DUP set [MQTT-3.3.1-1]: part of the same flow.
         const bool same_message = event.packet.qos == flow.qos && shortened(event.packet) == flow.topic;
         if (event.packet.dup && same_message) {
@@ -101,7 +109,7 @@ void QosFlowAnalyzer::on_publish(const MqttPacketEvent& event, std::uint16_t pac
         // finding says so, in place of the incomplete one.
         ++totals_.packet_id_reused;
         ++tally.totals.packet_id_reused;
-        report_reuse(event, key, flow);
+        report_reuse(event, flow);
         close(found, FlowStatus::Incomplete, tally);
     }
     start_flow(event, key, tally);
@@ -117,12 +125,28 @@ void QosFlowAnalyzer::start_flow(const MqttPacketEvent& event, const FlowKey& ke
         tally.untracked = true;
         return;
     }
-    OpenFlow& flow = in_flight_[key];
+    const std::uint32_t slot = flows_.add();
+    *in_flight_.try_emplace(key).first = slot;
+    // A reused slot keeps its topic's capacity; every other field is set anew.
+    OpenFlow& flow = flows_[slot];
     const mqtt::Packet& p = event.packet;
+    flow.key = key;
     flow.qos = p.qos;
     flow.expected = p.qos == 1 ? PacketType::Puback : PacketType::Pubrec;
     flow.payload_length = p.payload_length;
-    flow.topic = shortened(p);
+    flow.retransmissions = 0;
+    flow.step_count = 0;
+    flow.topic.assign(shortened(p));
+    flow.slot.reset();
+    // Linked last: the connection's flows stay in the order they started.
+    flow.previous = tally.last_open;
+    flow.next = kNoFlow;
+    if (tally.last_open == kNoFlow) {
+        tally.first_open = slot;
+    } else {
+        flows_[tally.last_open].next = slot;
+    }
+    tally.last_open = slot;
     // A DUP PUBLISH starting a flow was sent before, out of the capture (or on
     // a previous connection of a resumed session): still a retransmission.
     if (p.dup) {
@@ -156,18 +180,19 @@ void QosFlowAnalyzer::record_step(OpenFlow& flow, const MqttPacketEvent& event, 
 void QosFlowAnalyzer::on_step(const MqttPacketEvent& event, std::uint16_t packet_id) {
     const PacketType type = event.packet.type;
     const FlowKey key{event.connection.id, publish_direction(type, event.dir), packet_id};
-    ConnectionTally& tally = tally_of(key.connection);
-    const auto found = in_flight_.find(key);
-    const StepFit fit = found == in_flight_.end() ? StepFit::None : take_step(found->second, event);
+    ConnectionTally& tally = connections_.get(key.connection);
+    const std::uint32_t found = find_flow(key);
+    OpenFlow* flow = found == kNoFlow ? nullptr : &flows_[found];
+    const StepFit fit = flow == nullptr ? StepFit::None : take_step(*flow, event);
     if (fit == StepFit::None) {
-        report_stray(event, key, found == in_flight_.end() ? nullptr : &found->second, tally);
+        report_stray(event, key, flow, tally);
     } else if (fit == StepFit::Repeat && type == PacketType::Pubrel) {
         // A PUBREL sent again while its PUBCOMP is awaited (MQTT 3.1.1 §4.3.3, §4.4).
-        ++found->second.retransmissions;
+        ++flow->retransmissions;
         ++totals_.retransmissions;
         ++tally.totals.retransmissions;
     } else if (fit == StepFit::Next && refusal(event) && type != PacketType::Pubrel) {
-        report_refused(key, found->second);
+        report_refused(*flow);
         close(found, FlowStatus::Refused, tally);
     } else if (fit == StepFit::Next && (type == PacketType::Puback || type == PacketType::Pubcomp)) {
         close(found, FlowStatus::Complete, tally);
@@ -192,8 +217,8 @@ QosFlowAnalyzer::StepFit QosFlowAnalyzer::take_step(OpenFlow& flow, const MqttPa
     return StepFit::Repeat;
 }
 
-void QosFlowAnalyzer::report_reuse(const MqttPacketEvent& event, const FlowKey& key,
-                                   const OpenFlow& old) {
+void QosFlowAnalyzer::report_reuse(const MqttPacketEvent& event, const OpenFlow& old) {
+    const FlowKey& key = old.key;
     report_.finding(
         FindingId::QosPacketIdReused, key.connection, event.at.number,
         [&] { return fmt::format("{} reuses the id of the QoS {} PUBLISH on '{}' at frame {}, still waiting for its {}",
@@ -221,7 +246,8 @@ void QosFlowAnalyzer::report_stray(const MqttPacketEvent& event, const FlowKey& 
     });
 }
 
-void QosFlowAnalyzer::report_refused(const FlowKey& key, const OpenFlow& flow) {
+void QosFlowAnalyzer::report_refused(const OpenFlow& flow) {
+    const FlowKey& key = flow.key;
     const QosStep& first = flow.steps[0];
     const QosStep& refusal = flow.steps[flow.step_count - 1];
     report_.finding(FindingId::QosFlowRefused, key.connection, first.frame,
@@ -231,25 +257,28 @@ void QosFlowAnalyzer::report_refused(const FlowKey& key, const OpenFlow& flow) {
                                 refusal.reason_code.value_or(0)); });
 }
 
-void QosFlowAnalyzer::report_incomplete(const FlowKey& key, const OpenFlow& flow, EndReason ended) {
+void QosFlowAnalyzer::report_incomplete(const OpenFlow& flow, EndReason ended) {
+    const FlowKey& key = flow.key;
     const QosStep& first = flow.steps[0];
-    const std::string steps = later_steps(flow.steps.data() + 1, flow.steps.data() + flow.step_count);
-    report_.finding(FindingId::QosFlowIncomplete, key.connection, first.frame,
-                    [&] { return fmt::format("{}: {}{}no {} {}",
-                                describe_publish(key.packet_id, flow.qos, flow.topic, first.frame, key.dir),
-                                steps, steps.empty() ? "" : ", ", mqtt::to_string(flow.expected),
-                                end_words(ended)); });
+    report_.finding(FindingId::QosFlowIncomplete, key.connection, first.frame, [&] {
+        const std::string steps = later_steps(flow.steps.data() + 1, flow.steps.data() + flow.step_count);
+        return fmt::format("{}: {}{}no {} {}",
+                           describe_publish(key.packet_id, flow.qos, flow.topic, first.frame, key.dir), steps,
+                           steps.empty() ? "" : ", ", mqtt::to_string(flow.expected), end_words(ended));
+    });
 }
 
-void QosFlowAnalyzer::close(FlowMap::iterator it, FlowStatus status, ConnectionTally& tally) {
-    const FlowKey& key = it->first;
-    OpenFlow& flow = it->second;
+void QosFlowAnalyzer::close(std::uint32_t slot, FlowStatus status, ConnectionTally& tally) {
+    OpenFlow& flow = flows_[slot];
     std::optional<std::int64_t> latency;
     if (status == FlowStatus::Complete)
         latency = flow.steps[flow.step_count - 1].time.ns - flow.steps[0].time.ns;
     count(tally, flow, status, latency);
-    if (flow.slot) list(key, flow, status, latency);
-    in_flight_.erase(it);
+    if (flow.slot) list(flow, status, latency);
+    (flow.previous == kNoFlow ? tally.first_open : flows_[flow.previous].next) = flow.next;
+    (flow.next == kNoFlow ? tally.last_open : flows_[flow.next].previous) = flow.previous;
+    in_flight_.erase(flow.key);
+    flows_.remove(slot);
 }
 
 void QosFlowAnalyzer::count(ConnectionTally& tally, const OpenFlow& flow, FlowStatus status,
@@ -263,12 +292,12 @@ void QosFlowAnalyzer::count(ConnectionTally& tally, const OpenFlow& flow, FlowSt
     }
     if (latency) {
         latency_.add(*latency);
-        tally.latency.add(*latency);
+        if (listed_connection(flow.key.connection)) tally.latency.add(*latency);
     }
 }
 
-void QosFlowAnalyzer::list(const FlowKey& key, OpenFlow& flow, FlowStatus status,
-                           std::optional<std::int64_t> latency) {
+void QosFlowAnalyzer::list(OpenFlow& flow, FlowStatus status, std::optional<std::int64_t> latency) {
+    const FlowKey& key = flow.key;
     QosFlow& listed = listed_[*flow.slot];
     listed.connection = key.connection;
     listed.dir = key.dir;
@@ -284,43 +313,36 @@ void QosFlowAnalyzer::list(const FlowKey& key, OpenFlow& flow, FlowStatus status
 }
 
 // Every flow still open on the connection stopped there, incomplete; findings
-// in the order of their PUBLISH.
+// in the order of their PUBLISH (one frame may complete several: then by
+// direction and id).
 void QosFlowAnalyzer::close_connection_flows(std::uint64_t connection, EndReason ended) {
-    const auto begin = in_flight_.lower_bound(FlowKey{connection, Direction::ToServer, 0});
-    std::vector<FlowMap::iterator> open;
-    for (auto it = begin; it != in_flight_.end() && it->first.connection == connection; ++it)
-        open.push_back(it);
-    if (open.empty()) return;
-    std::sort(open.begin(), open.end(), [](FlowMap::iterator a, FlowMap::iterator b) {
-        return a->second.steps[0].frame < b->second.steps[0].frame;
+    ConnectionTally* tally = connections_.find(connection);
+    if (tally == nullptr || tally->first_open == kNoFlow) return;
+    std::vector<std::uint32_t>& open = closing_;
+    open.clear();
+    for (std::uint32_t slot = tally->first_open; slot != kNoFlow; slot = flows_[slot].next) open.push_back(slot);
+    std::sort(open.begin(), open.end(), [this](std::uint32_t a, std::uint32_t b) {
+        const OpenFlow& x = flows_[a];
+        const OpenFlow& y = flows_[b];
+        return std::tie(x.steps[0].frame, x.key.dir, x.key.packet_id) <
+               std::tie(y.steps[0].frame, y.key.dir, y.key.packet_id);
     });
-    ConnectionTally& tally = tally_of(connection);
-    for (FlowMap::iterator it : open) {
-        report_incomplete(it->first, it->second, ended);
-        close(it, FlowStatus::Incomplete, tally);
+    for (const std::uint32_t slot : open) {
+        report_incomplete(flows_[slot], ended);
+        close(slot, FlowStatus::Incomplete, *tally);
     }
-}
-
-QosFlowAnalyzer::ConnectionTally& QosFlowAnalyzer::tally_of(std::uint64_t connection) {
-    // Packets come in runs on one connection: the previous tally is often the one.
-    if (last_tally_ == nullptr || last_connection_ != connection) {
-        last_tally_ = &connections_[connection];
-        last_connection_ = connection;
-    }
-    return *last_tally_;
 }
 
 // The connection's totals join the listing (when it is listed and had QoS traffic).
 void QosFlowAnalyzer::retire(std::uint64_t connection) {
-    const auto found = connections_.find(connection);
-    if (found == connections_.end()) return;
-    QosTotals& totals = found->second.totals;
+    ConnectionTally* tally = connections_.find(connection);
+    if (tally == nullptr) return;
+    QosTotals& totals = tally->totals;
     if (listed_connection(connection) && (totals.flows > 0 || totals.ack_without_publish > 0)) {
-        totals.latency = found->second.latency.summary();
-        per_connection_.push_back(QosConnectionTotals{connection, totals});
+        totals.latency = tally->latency.summary();
+        per_connection_.at(connection) = QosConnectionTotals{connection, totals};
     }
-    if (last_tally_ == &found->second) last_tally_ = nullptr;
-    connections_.erase(found);
+    connections_.erase(connection);
 }
 
 void QosFlowAnalyzer::on_mqtt_end(const ConnectionSummary& connection) {
@@ -331,10 +353,7 @@ void QosFlowAnalyzer::on_mqtt_end(const ConnectionSummary& connection) {
 // Connections whose end was not announced (the pipeline ends them all first)
 // are taken as open at the end of the capture.
 void QosFlowAnalyzer::finish(ReportBuilder& report) {
-    std::vector<std::uint64_t> remaining;
-    for (const auto& [id, tally] : connections_) remaining.push_back(id);
-    std::sort(remaining.begin(), remaining.end());
-    for (std::uint64_t id : remaining) {
+    for (const std::uint64_t id : connections_.ids()) {
         close_connection_flows(id, EndReason::Open);
         retire(id);
     }
@@ -349,13 +368,7 @@ void QosFlowAnalyzer::finish(ReportBuilder& report) {
     qos.flows = std::move(listed_);
     qos.flows_unlisted = flows_unlisted_;
     qos.flows_untracked = flows_untracked_;
-    // Connections end mostly in the order they began.
-    const auto by_connection = [](const QosConnectionTotals& a, const QosConnectionTotals& b) {
-        return a.connection < b.connection;
-    };
-    if (!std::is_sorted(per_connection_.begin(), per_connection_.end(), by_connection))
-        std::sort(per_connection_.begin(), per_connection_.end(), by_connection);
-    qos.per_connection = std::move(per_connection_);
+    qos.per_connection = per_connection_.take();
 }
 
 }  // namespace mqscan

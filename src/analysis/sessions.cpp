@@ -76,15 +76,13 @@ bool on_listed_port(const AnalysisSettings& settings, std::uint16_t port) {
 }  // namespace
 
 SessionAnalyzer::SessionAnalyzer(const AnalysisSettings& settings, ReportBuilder& /*report*/)
-    : settings_(settings) {}
+    : settings_(settings), sessions_(settings.limits.max_connections_listed) {}
 
 SessionReport* SessionAnalyzer::session(const ConnectionSummary& connection) {
     if (connection.id >= settings_.limits.max_connections_listed) return nullptr;
-    // Packets come in runs on one connection: the previous session is often the one.
-    if (last_ != nullptr && last_->connection == connection.id) return last_;
-    SessionReport& s = sessions_[connection.id];
+    if (SessionReport* s = sessions_.find(connection.id)) return s;
+    SessionReport& s = sessions_.at(connection.id);
     s.connection = connection.id;
-    last_ = &s;
     return &s;
 }
 
@@ -118,32 +116,24 @@ void SessionAnalyzer::on_mqtt_packet(const MqttPacketEvent& event) {
 
 void SessionAnalyzer::finish(ReportBuilder& report) {
     CaptureReport& draft = report.draft();
-    draft.sessions.reserve(draft.connections.size());
-    // Taken in id order, so that the sessions (big to move) need no sorting.
-    std::vector<const ConnectionSummary*> by_id;
-    by_id.reserve(draft.connections.size());
-    for (const ConnectionSummary& c : draft.connections) by_id.push_back(&c);
-    std::sort(by_id.begin(), by_id.end(),
-              [](const ConnectionSummary* a, const ConnectionSummary* b) { return a->id < b->id; });
-    for (const ConnectionSummary* connection : by_id) {
-        const ConnectionSummary& c = *connection;
-        auto found = sessions_.find(c.id);
-        if (found == sessions_.end()) {
+    std::vector<bool> ended;  // by id: the connection's record is in the report
+    for (const ConnectionSummary& c : draft.connections) {
+        SessionReport* s = sessions_.find(c.id);
+        if (s == nullptr) {
             // TLS elsewhere (HTTPS, ...) is not presumed to carry MQTT.
             if (!on_listed_port(settings_, c.server.port)) continue;
-            const bool tls = find_tls(draft, c.id) != nullptr;
-            found = sessions_.emplace(c.id, SessionReport{}).first;
-            found->second.connection = c.id;
-            found->second.transport = tls ? Transport::Tls : Transport::Undecided;
+            s = &sessions_.at(c.id);
+            s->connection = c.id;
+            s->transport = find_tls(draft, c.id) != nullptr ? Transport::Tls : Transport::Undecided;
         }
-        SessionReport& s = found->second;
-        s.client = c.client;
-        s.broker = c.server;
-        if (s.ending.frame == 0) s.ending = tcp_ending(c);
-        draft.sessions.push_back(std::move(s));
+        s->client = c.client;
+        s->broker = c.server;
+        if (s->ending.frame == 0) s->ending = tcp_ending(c);
+        if (c.id >= ended.size()) ended.resize(c.id + 1, false);
+        ended[c.id] = true;
     }
-    sessions_.clear();
-    last_ = nullptr;
+    draft.sessions =
+        sessions_.take([&ended](const SessionReport& s) { return s.connection < ended.size() && ended[s.connection]; });
 }
 
 }  // namespace mqscan

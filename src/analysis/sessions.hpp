@@ -1,8 +1,7 @@
 #pragma once
 
-#include <unordered_map>
-
 #include "analysis/analyzer.hpp"
+#include "analysis/listed_records.hpp"
 #include "mqscan/analysis.hpp"
 #include "mqscan/session_report.hpp"
 
@@ -25,8 +24,7 @@ private:
     SessionReport* session(const ConnectionSummary& connection);
 
     const AnalysisSettings& settings_;
-    std::unordered_map<std::uint64_t, SessionReport> sessions_;
-    SessionReport* last_ = nullptr;  // of the previous packet (the map's nodes stay in place)
+    ListedRecords<SessionReport> sessions_;
 };
 
 }  // namespace mqscan

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "analysis/digest.hpp"
 #include "analysis/topic_filter.hpp"
 
 namespace mqscan {
@@ -17,28 +18,21 @@ constexpr std::size_t kCursorsPerIdentity = 16;
 
 }  // namespace
 
-IdentityId SubscriptionTable::client(std::string_view client_id) {
-    return std::hash<std::string_view>{}(client_id) & ~kAnonymousBit;
-}
+IdentityId SubscriptionTable::client(std::string_view client_id) { return digest(client_id) & ~kAnonymousBit; }
 
-std::uint64_t SubscriptionTable::key_of(std::string_view filter) { return std::hash<std::string_view>{}(filter); }
+std::uint64_t SubscriptionTable::key_of(std::string_view filter) { return digest(filter); }
 
 IdentityId SubscriptionTable::anonymous(std::uint64_t connection) { return kAnonymousBit | connection; }
 
-SubscriptionTable::Identity* SubscriptionTable::get(IdentityId id) {
-    const auto found = identities_.find(id);
-    return found == identities_.end() ? nullptr : &found->second;
-}
+SubscriptionTable::Identity* SubscriptionTable::get(IdentityId id) { return identities_.find(id); }
 
-const SubscriptionTable::Identity* SubscriptionTable::get(IdentityId id) const {
-    const auto found = identities_.find(id);
-    return found == identities_.end() ? nullptr : &found->second;
-}
+const SubscriptionTable::Identity* SubscriptionTable::get(IdentityId id) const { return identities_.find(id); }
 
 SubscriptionTable::Identity& SubscriptionTable::get_or_add(IdentityId id, std::uint64_t connection) {
-    const auto [found, added] = identities_.try_emplace(id);
-    if (added) found->second.connection = connection;
-    return found->second;
+    if (Identity* found = identities_.find(id)) return *found;
+    Identity& added = identities_.add(id);
+    added.connection = connection;
+    return added;
 }
 
 void SubscriptionTable::online(IdentityId id, std::uint64_t connection) {
@@ -111,11 +105,14 @@ std::optional<ActiveSubscription> SubscriptionTable::remove(IdentityId id, std::
 
 const ActiveSubscription* SubscriptionTable::best_match(IdentityId id, std::string_view topic) const {
     const Identity* identity = get(id);
-    if (identity == nullptr || !valid_topic_name(topic)) return nullptr;
+    if (identity == nullptr) return nullptr;
     const ActiveSubscription* best = nullptr;
+    // An exact filter matches only a valid name: the topic is checked when a wildcard filter needs it.
+    std::optional<bool> valid_topic;
     for (const ActiveSubscription& s : identity->subscriptions) {
-        const bool matches =
-            s.exact ? s.filter == topic : valid_topic_matches(subscription_topic_filter(s.filter), topic);
+        if (!s.exact && !valid_topic) valid_topic = valid_topic_name(topic);
+        const bool matches = s.exact ? s.filter == topic
+                                     : *valid_topic && valid_topic_matches(subscription_topic_filter(s.filter), topic);
         if (!matches) continue;
         if (best == nullptr || s.qos > best->qos) best = &s;
     }

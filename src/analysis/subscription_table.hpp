@@ -8,8 +8,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include "analysis/id_table.hpp"
 
 namespace mqscan {
 
@@ -84,7 +85,7 @@ private:
     std::size_t max_filter_bytes_;
     std::size_t active_ = 0;
     std::size_t filter_bytes_ = 0;
-    std::unordered_map<IdentityId, Identity> identities_;
+    IdTable<Identity> identities_;
 };
 
 }  // namespace mqscan

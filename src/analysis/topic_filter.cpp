@@ -30,25 +30,25 @@ private:
     bool done_ = false;
 };
 
-bool valid_level(std::string_view level, bool last) {
-    if (level.find('\0') != std::string_view::npos) return false;
-    if (level == "#") return last;  // [MQTT-4.7.1-2]
-    if (level == "+") return true;
-    return !has_wildcard(level);  // [MQTT-4.7.1-2], [MQTT-4.7.1-3]
-}
-
 bool starts_with_wildcard(std::string_view filter) {
     return filter.front() == '+' || filter.front() == '#';
 }
 
 }  // namespace
 
+// One pass over the characters: every SUBSCRIBE filter is checked.
 bool valid_topic_filter(std::string_view filter) {
     if (filter.empty()) return false;  // [MQTT-4.7.3-1]
-    Levels levels(filter);
-    while (!levels.done()) {
-        const std::string_view level = levels.next();
-        if (!valid_level(level, levels.done())) return false;
+    std::size_t level_start = 0;
+    for (std::size_t i = 0; i < filter.size(); ++i) {
+        const char c = filter[i];
+        if (c == '\0') return false;  // [MQTT-4.7.3-2]
+        if (c == '/') level_start = i + 1;
+        if (c != '+' && c != '#') continue;
+        // A wildcard fills its level [MQTT-4.7.1-3]; '#' only the last one [MQTT-4.7.1-2].
+        const bool last = i + 1 == filter.size();
+        if (i != level_start || !(last || filter[i + 1] == '/')) return false;
+        if (c == '#' && !last) return false;
     }
     return true;
 }

@@ -12,6 +12,7 @@
 #include "analysis/topic_filter.hpp"
 #include "cli/analysis_options.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/heap_tuning.hpp"
 #include "cli/grade_command.hpp"
 #include "cli/live_command.hpp"
 #include "mqscan/analysis.hpp"
@@ -233,6 +234,7 @@ int run_command_line(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    mqscan::back_heap_with_huge_pages();
     try {
         return run_command_line(argc, argv);
     } catch (const std::exception& e) {

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <fmt/core.h>
 
+#include "analysis/listed_records.hpp"
+
 namespace mqscan {
 
 ReportBuilder::ReportBuilder(const Limits& limits) : limits_(limits) {
+    reserve_limit(report_.connections, limits.max_connections_listed);
     report_.anomaly_counts.assign(anomaly_kind_count(), 0);
     report_.finding_counts.assign(finding_kind_count(), 0);
 }
