@@ -25,12 +25,25 @@ constexpr std::uint8_t kFatal = 2;  // RFC 5246 §7.2 AlertLevel
 }  // namespace
 
 void HandshakeRecorder::add_step(Direction dir, std::string type, std::size_t length, FrameRef at) {
+    record_step(dir, std::move(type), length, at);
+    announce_step();
+}
+
+void HandshakeRecorder::record_step(Direction dir, std::string type, std::size_t length, FrameRef at) {
     last_step_ = type;
+    TlsHandshakeStep step{at.number, dir, std::move(type), static_cast<std::uint32_t>(length)};
+    if (events_ != nullptr) unannounced_ = Unannounced{step, at};
     if (report_.handshake.size() >= settings_.max_records_listed) {
         ++report_.handshake_unlisted;
         return;
     }
-    report_.handshake.push_back({at.number, dir, std::move(type), static_cast<std::uint32_t>(length)});
+    report_.handshake.push_back(std::move(step));
+}
+
+void HandshakeRecorder::announce_step() {
+    if (!unannounced_) return;
+    events_->on_tls_step(TlsStepEvent{connection_, unannounced_->at, unannounced_->step, report_});
+    unannounced_.reset();
 }
 
 void HandshakeRecorder::report_issues(const std::vector<ParseIssue>& issues, std::string_view message,
@@ -38,19 +51,24 @@ void HandshakeRecorder::report_issues(const std::vector<ParseIssue>& issues, std
     for (const ParseIssue& issue : issues) flag(issue.id, at, fmt::format("{}: {}", message, issue.detail));
 }
 
+// The step is announced once the message is read, with what it showed.
 void HandshakeRecorder::on_message(Direction dir, std::uint8_t type, Bytes body, FrameRef at) {
     switch (type) {
-        case kClientHello: return on_client_hello(dir, body, at);
-        case kServerHello: return on_server_hello(dir, body, at);
-        case kCertificate: return on_certificate(dir, body, at);
-        case kCertificateRequest: report_.client_cert_requested = true; break;
+        case kClientHello: on_client_hello(dir, body, at); break;
+        case kServerHello: on_server_hello(dir, body, at); break;
+        case kCertificate: on_certificate(dir, body, at); break;
+        case kCertificateRequest:
+            report_.client_cert_requested = true;
+            record_step(dir, handshake_type_name(type), body.size(), at);
+            break;
         default:
             if (!is_known_handshake_type(type))
                 flag(AnomalyId::TlsHandshakeTypeUnknown, at,
                      fmt::format("type {} from the {}", type, sender_name(dir)));
+            record_step(dir, handshake_type_name(type), body.size(), at);
             break;
     }
-    add_step(dir, handshake_type_name(type), body.size(), at);
+    announce_step();
 }
 
 void HandshakeRecorder::on_oversized_message(Direction dir, std::uint8_t type, std::uint32_t length,
@@ -62,7 +80,7 @@ void HandshakeRecorder::on_oversized_message(Direction dir, std::uint8_t type, s
 }
 
 void HandshakeRecorder::on_client_hello(Direction dir, Bytes body, FrameRef at) {
-    add_step(dir, "client_hello", body.size(), at);
+    record_step(dir, "client_hello", body.size(), at);
     HelloResult parsed = parse_client_hello(body);
     if (!parsed) return flag(AnomalyId::TlsHandshakeMalformed, at, parsed.error());
     report_issues(parsed->issues, "client_hello", at);
@@ -71,10 +89,14 @@ void HandshakeRecorder::on_client_hello(Direction dir, Bytes body, FrameRef at) 
 
 void HandshakeRecorder::on_sslv2_hello(Bytes message, FrameRef at) {
     flag(AnomalyId::TlsSslv2Hello, at, {});
-    add_step(Direction::ToServer, "client_hello", message.size(), at);
+    record_step(Direction::ToServer, "client_hello", message.size(), at);
     HelloResult parsed = parse_sslv2_client_hello(message);
-    if (!parsed) return flag(AnomalyId::TlsHandshakeMalformed, at, parsed.error());
-    record_client_hello(std::move(parsed->hello));
+    if (!parsed) {
+        flag(AnomalyId::TlsHandshakeMalformed, at, parsed.error());
+    } else {
+        record_client_hello(std::move(parsed->hello));
+    }
+    announce_step();
 }
 
 // The first ClientHello is the connection's; a second one answers a HelloRetryRequest.
@@ -99,7 +121,7 @@ void HandshakeRecorder::record_client_hello(TlsHelloSummary hello) {
 void HandshakeRecorder::on_server_hello(Direction dir, Bytes body, FrameRef at) {
     HelloResult parsed = parse_server_hello(body);
     const bool retry = parsed && parsed->retry_request;
-    add_step(dir, retry ? "hello_retry_request" : "server_hello", body.size(), at);
+    record_step(dir, retry ? "hello_retry_request" : "server_hello", body.size(), at);
     if (!parsed) return flag(AnomalyId::TlsHandshakeMalformed, at, parsed.error());
     report_issues(parsed->issues, retry ? "hello_retry_request" : "server_hello", at);
     report_.handshake_visible = true;
@@ -131,7 +153,7 @@ void HandshakeRecorder::record_server_hello(TlsHelloSummary hello) {
 }
 
 void HandshakeRecorder::on_certificate(Direction dir, Bytes body, FrameRef at) {
-    add_step(dir, "certificate", body.size(), at);
+    record_step(dir, "certificate", body.size(), at);
     const auto list = parse_certificate_list(body, settings_.max_certificates);
     if (!list) return flag(AnomalyId::TlsHandshakeMalformed, at, list.error());
     if (list->entry_overruns)
@@ -176,6 +198,7 @@ void HandshakeRecorder::on_probable_refusal(FrameRef at) {
 }
 
 void HandshakeRecorder::add_alert(const TlsAlert& alert, FrameRef at) {
+    if (events_ != nullptr) events_->on_tls_alert(TlsAlertEvent{connection_, at, alert});
     if (alert.level == kFatal) {
         flag(AnomalyId::TlsAlertFatal, at,
              fmt::format("{} from the {}{}{}", alert.description_name, sender_name(alert.dir),

@@ -5,9 +5,11 @@
 // tells the phase what the hellos say about encryption.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "mqscan/events.hpp"
 #include "mqscan/frame.hpp"
 #include "mqscan/tls.hpp"
 #include "tls/anomaly_reporter.hpp"
@@ -20,9 +22,17 @@ namespace mqscan::tls {
 class HandshakeRecorder {
 public:
     // `trust` (may be null): the CA certificates each chain is verified against.
+    // `events` (may be null): told each step and alert of `connection`.
     HandshakeRecorder(const TlsSettings& settings, const x509::TrustStore* trust,
-                      TlsConnectionReport& report, TlsPhase& phase, const AnomalyReporter& anomaly)
-        : settings_(settings), trust_(trust), report_(report), phase_(phase), anomaly_(anomaly) {}
+                      TlsConnectionReport& report, TlsPhase& phase, const AnomalyReporter& anomaly,
+                      const ConnectionSummary& connection, EventSink* events)
+        : settings_(settings),
+          trust_(trust),
+          report_(report),
+          phase_(phase),
+          anomaly_(anomaly),
+          connection_(connection),
+          events_(events) {}
 
     void on_message(Direction dir, std::uint8_t type, Bytes body, FrameRef at);
     void on_oversized_message(Direction dir, std::uint8_t type, std::uint32_t length, FrameRef at);
@@ -38,6 +48,9 @@ public:
     void add_step(Direction dir, std::string type, std::size_t length, FrameRef at);
 
 private:
+    // add_step in two halves, so that the listener hears of a message once it is read.
+    void record_step(Direction dir, std::string type, std::size_t length, FrameRef at);
+    void announce_step();
     void on_client_hello(Direction dir, Bytes body, FrameRef at);
     void on_server_hello(Direction dir, Bytes body, FrameRef at);
     void on_certificate(Direction dir, Bytes body, FrameRef at);
@@ -52,6 +65,13 @@ private:
     TlsConnectionReport& report_;
     TlsPhase& phase_;
     const AnomalyReporter& anomaly_;
+    const ConnectionSummary& connection_;
+    EventSink* events_;
+    struct Unannounced {
+        TlsHandshakeStep step;
+        FrameRef at;
+    };
+    std::optional<Unannounced> unannounced_;  // recorded, not yet told to events_
     std::string last_step_;                  // kept past the listing limit, for failed_at
     bool empty_client_certificate_ = false;  // the client answered with no certificate
 };

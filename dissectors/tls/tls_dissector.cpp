@@ -66,12 +66,12 @@ private:
 };
 
 TlsDissector::TlsDissector(const TlsSettings& settings, const ConnectionSummary& connection,
-                           const x509::TrustStore* trust, AnomalyReporter report)
+                           const x509::TrustStore* trust, AnomalyReporter report, EventSink* events)
     : settings_(settings),
       anomaly_(std::move(report)),
       sides_{Side{RecordFramer(true), HandshakeAssembler(settings.max_handshake_message)},
              Side{RecordFramer(false), HandshakeAssembler(settings.max_handshake_message)}},
-      recorder_(settings_, trust, report_, phase_, anomaly_) {
+      recorder_(settings_, trust, report_, phase_, anomaly_, connection, events) {
     report_.connection = connection.id;
 }
 

@@ -9,6 +9,7 @@
 #include <array>
 
 #include "mqscan/connection.hpp"
+#include "mqscan/events.hpp"
 #include "mqscan/frame.hpp"
 #include "mqscan/tls.hpp"
 #include "tls/anomaly_reporter.hpp"
@@ -22,8 +23,9 @@ namespace mqscan::tls {
 class TlsDissector {
 public:
     // `trust` (may be null): the CA certificates observed chains are verified against.
+    // `events` (may be null) is told each handshake step and alert as it is decoded.
     TlsDissector(const TlsSettings& settings, const ConnectionSummary& connection,
-                 const x509::TrustStore* trust, AnomalyReporter report);
+                 const x509::TrustStore* trust, AnomalyReporter report, EventSink* events = nullptr);
     TlsDissector(const TlsDissector&) = delete;
     TlsDissector& operator=(const TlsDissector&) = delete;
 

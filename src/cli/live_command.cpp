@@ -15,7 +15,7 @@
 #include "cli/analysis_options.hpp"
 #include "cli/exit_codes.hpp"
 #include "report/jsonl_events.hpp"
-#include "report/packet_lines.hpp"
+#include "report/live_lines.hpp"
 #include "report/reporters.hpp"
 #include "x509/trust_store.hpp"
 
@@ -68,24 +68,26 @@ public:
     LiveEvents(EventSink* output, StatusLine& status) : output_(output), status_(status) {}
 
     void on_mqtt_connection(const ConnectionSummary& connection) override {
-        if (output_ == nullptr) return;
-        status_.clear();
-        output_->on_mqtt_connection(connection);
+        forward(&EventSink::on_mqtt_connection, connection);
     }
     void on_mqtt_packet(const MqttPacketEvent& event) override {
         ++mqtt_packets_;
-        if (output_ == nullptr) return;
-        status_.clear();
-        output_->on_mqtt_packet(event);
+        forward(&EventSink::on_mqtt_packet, event);
     }
-    void on_mqtt_end(const ConnectionSummary& connection) override {
-        if (output_ == nullptr) return;
-        status_.clear();
-        output_->on_mqtt_end(connection);
-    }
+    void on_mqtt_end(const ConnectionSummary& connection) override { forward(&EventSink::on_mqtt_end, connection); }
+    void on_tls_step(const TlsStepEvent& event) override { forward(&EventSink::on_tls_step, event); }
+    void on_tls_alert(const TlsAlertEvent& event) override { forward(&EventSink::on_tls_alert, event); }
+    void on_finding(const Finding& finding) override { forward(&EventSink::on_finding, finding); }
     [[nodiscard]] std::uint64_t mqtt_packets() const { return mqtt_packets_; }
 
 private:
+    template <typename Event>
+    void forward(void (EventSink::*handler)(const Event&), const Event& event) {
+        if (output_ == nullptr) return;
+        status_.clear();
+        (output_->*handler)(event);
+    }
+
     EventSink* output_;
     StatusLine& status_;
     std::uint64_t mqtt_packets_ = 0;
@@ -201,7 +203,7 @@ int run_live(const LiveOptions& o) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     ReportOptions report_options;
     report_options.show_secrets = o.show_secrets;
-    PacketLinePrinter lines(stdout, info.precision, report_options);
+    LiveLinePrinter lines(stdout, info.precision, report_options);
     JsonLinesEvents json_lines(stdout, info.precision, report_options);
     EventSink* output = o.format == "text" ? static_cast<EventSink*>(&lines)
                         : o.format == "jsonl" ? &json_lines

@@ -55,6 +55,18 @@ public:
         first_.on_mqtt_end(connection);
         if (second_ != nullptr) second_->on_mqtt_end(connection);
     }
+    void on_tls_step(const TlsStepEvent& event) override {
+        first_.on_tls_step(event);
+        if (second_ != nullptr) second_->on_tls_step(event);
+    }
+    void on_tls_alert(const TlsAlertEvent& event) override {
+        first_.on_tls_alert(event);
+        if (second_ != nullptr) second_->on_tls_alert(event);
+    }
+    void on_finding(const Finding& finding) override {
+        first_.on_finding(finding);
+        if (second_ != nullptr) second_->on_finding(finding);
+    }
 
 private:
     EventSink& first_;

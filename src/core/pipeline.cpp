@@ -3,7 +3,7 @@
 namespace mqscan {
 
 Pipeline::Pipeline(LinkType link, const AnalysisSettings& settings, AnalysisHooks hooks)
-    : link_(link), report_(settings.limits), mqtt_recorder_(settings.limits.max_connections_listed, settings.mqtt.max_packets_listed,
+    : link_(link), report_(settings.limits, hooks.events), mqtt_recorder_(settings.limits.max_connections_listed, settings.mqtt.max_packets_listed,
                      settings.mqtt.payload_cap),
       analyses_(settings, report_), analyses_and_hook_(analyses_, hooks.events),
       events_(mqtt_recorder_, settings.analyze ? &analyses_and_hook_ : hooks.events),

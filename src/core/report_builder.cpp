@@ -7,7 +7,7 @@
 
 namespace mqscan {
 
-ReportBuilder::ReportBuilder(const Limits& limits) : limits_(limits) {
+ReportBuilder::ReportBuilder(const Limits& limits, EventSink* listener) : limits_(limits), listener_(listener) {
     reserve_limit(report_.connections, limits.max_connections_listed);
     report_.anomaly_counts.assign(anomaly_kind_count(), 0);
     report_.finding_counts.assign(finding_kind_count(), 0);
@@ -17,6 +17,11 @@ bool ReportBuilder::count_finding(FindingId id) {
     const std::uint64_t occurrences = ++report_.finding_counts[static_cast<std::size_t>(id)];
     return occurrences <= limits_.max_findings_listed_per_kind &&
            report_.findings.size() < limits_.max_findings_listed;
+}
+
+void ReportBuilder::list_finding(Finding finding) {
+    report_.findings.push_back(std::move(finding));
+    if (listener_ != nullptr) listener_->on_finding(report_.findings.back());
 }
 
 void ReportBuilder::anomaly(AnomalyId id, std::optional<std::uint64_t> connection,

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "mqscan/capture_report.hpp"
+#include "mqscan/events.hpp"
 #include "mqscan/limits.hpp"
 
 namespace mqscan {
@@ -12,7 +13,8 @@ namespace mqscan {
 // Collects what the pipeline finds, within the listing limits; counts everything.
 class ReportBuilder {
 public:
-    explicit ReportBuilder(const Limits& limits);
+    // `listener` (may be null) is told each finding as it is listed.
+    explicit ReportBuilder(const Limits& limits, EventSink* listener = nullptr);
 
     void anomaly(AnomalyId id, std::optional<std::uint64_t> connection,
                  std::optional<std::uint64_t> frame, std::string detail = {});
@@ -46,9 +48,10 @@ public:
 private:
     // Counts one occurrence; true when it is to be listed.
     bool count_finding(FindingId id);
-    void list_finding(Finding finding) { report_.findings.push_back(std::move(finding)); }
+    void list_finding(Finding finding);
 
     const Limits& limits_;
+    EventSink* listener_;
     CaptureReport report_;
     bool connection_limit_reported_ = false;
 };

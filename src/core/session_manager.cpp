@@ -64,7 +64,8 @@ void SessionManager::start_tls(Session& session, const ConnectionSummary& connec
         settings_.tls, connection, settings_.trust_store,
         [this, id = connection.id](AnomalyId anomaly, std::uint64_t frame, std::string detail) {
             report_.anomaly(anomaly, id, frame, std::move(detail));
-        });
+        },
+        &events_);
 }
 
 // The client's first bytes decide (cleartext MQTT on 8883 is MQTT, TLS on

@@ -91,17 +91,21 @@ void write_sessions_json(JsonWriter& json, const std::vector<SessionReport>& ses
     json.end_array();
 }
 
+void write_finding_members(JsonWriter& json, const Finding& f) {
+    const FindingInfo& info = describe(f.id);
+    json.field("id", info.id);
+    json.field("severity", to_string(info.severity));
+    json.field("title", info.title);
+    json.optional_field("connection", f.connection);
+    json.optional_field("frame", f.frame);
+    json.field("message", f.message);
+}
+
 void write_findings_json(JsonWriter& json, const std::vector<Finding>& findings) {
     json.begin_array();
     for (const Finding& f : findings) {
-        const FindingInfo& info = describe(f.id);
         json.begin_object();
-        json.field("id", info.id);
-        json.field("severity", to_string(info.severity));
-        json.field("title", info.title);
-        json.optional_field("connection", f.connection);
-        json.optional_field("frame", f.frame);
-        json.field("message", f.message);
+        write_finding_members(json, f);
         json.end_object();
     }
     json.end_array();

@@ -88,8 +88,9 @@ void write_records(JsonWriter& json, std::string_view key, const TlsRecordCounts
     json.end_object();
 }
 
-void write_alert(JsonWriter& json, const TlsAlert& alert) {
-    json.begin_object();
+}  // namespace
+
+void write_tls_alert_members(JsonWriter& json, const TlsAlert& alert) {
     json.field("frame", alert.frame);
     json.field("dir", to_string(alert.dir));
     json.field("encrypted", alert.encrypted);
@@ -99,6 +100,13 @@ void write_alert(JsonWriter& json, const TlsAlert& alert) {
         json.field("description", alert.description_name);
     }
     if (!alert.explanation.empty()) json.field("explanation", alert.explanation);
+}
+
+namespace {
+
+void write_alert(JsonWriter& json, const TlsAlert& alert) {
+    json.begin_object();
+    write_tls_alert_members(json, alert);
     json.end_object();
 }
 

@@ -1,9 +1,12 @@
 #include "report/jsonl_events.hpp"
 
 #include "mqscan/mqtt_report.hpp"
+#include "report/json_analysis.hpp"
 #include "report/json_mqtt.hpp"
+#include "report/json_tls.hpp"
 #include "report/json_writer.hpp"
 #include "report/time_format.hpp"
+#include "report/tls_step_facts.hpp"
 
 namespace mqscan {
 namespace {
@@ -52,6 +55,42 @@ void JsonLinesEvents::on_mqtt_end(const ConnectionSummary& connection) {
     json.key("end").raw_number(epoch_seconds(connection.end, precision_));
     json.field("last_frame", connection.last_frame);
     json.field("end_reason", to_string(connection.end_reason));
+    json.end_object();
+    write_line(line);
+}
+
+void JsonLinesEvents::on_tls_step(const TlsStepEvent& event) {
+    std::string line;
+    JsonWriter json(line, 0);
+    json.begin_object();
+    connection_fields(json, "tls_step", event.connection);
+    json.field("frame", event.at.number);
+    json.key("time").raw_number(epoch_seconds(event.at.time, precision_));
+    json.field("dir", to_string(event.step.dir));
+    json.field("step", event.step.type);
+    json.field("length", std::uint64_t{event.step.length});
+    for (const auto& [name, value] : tls_step_facts(event)) json.field(name, value);
+    json.end_object();
+    write_line(line);
+}
+
+void JsonLinesEvents::on_tls_alert(const TlsAlertEvent& event) {
+    std::string line;
+    JsonWriter json(line, 0);
+    json.begin_object();
+    connection_fields(json, "tls_alert", event.connection);
+    json.key("time").raw_number(epoch_seconds(event.at.time, precision_));
+    write_tls_alert_members(json, event.alert);
+    json.end_object();
+    write_line(line);
+}
+
+void JsonLinesEvents::on_finding(const Finding& finding) {
+    std::string line;
+    JsonWriter json(line, 0);
+    json.begin_object();
+    json.field("event", "finding");
+    write_finding_members(json, finding);
     json.end_object();
     write_line(line);
 }

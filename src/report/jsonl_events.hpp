@@ -20,6 +20,9 @@ public:
     void on_mqtt_connection(const ConnectionSummary& connection) override;
     void on_mqtt_packet(const MqttPacketEvent& event) override;
     void on_mqtt_end(const ConnectionSummary& connection) override;
+    void on_tls_step(const TlsStepEvent& event) override;
+    void on_tls_alert(const TlsAlertEvent& event) override;
+    void on_finding(const Finding& finding) override;
     // {"event":"report","report":{...}}: the document `--format json` writes, on one line.
     void write_report(const CaptureReport& report);
 

@@ -78,10 +78,14 @@ std::string time_of_day(Timestamp t, TimePrecision precision) {
 
 }  // namespace
 
+std::string line_prefix(FrameRef at, TimePrecision precision, std::uint64_t connection, Direction dir) {
+    return fmt::format("{}  #{}  {}", time_of_day(at.time, precision), connection,
+                       dir == Direction::ToServer ? "->" : "<-");
+}
+
 std::string packet_line(const MqttPacketEvent& e, TimePrecision precision, const ReportOptions& options) {
-    return fmt::format("{}  #{}  {}  {}{}{}", time_of_day(e.at.time, precision), e.connection.id,
-                       e.dir == Direction::ToServer ? "->" : "<-", mqtt::to_string(e.packet.type),
-                       fields(e, options), e.malformed ? "  [malformed]" : "");
+    return fmt::format("{}  {}{}{}", line_prefix(e.at, precision, e.connection.id, e.dir),
+                       mqtt::to_string(e.packet.type), fields(e, options), e.malformed ? "  [malformed]" : "");
 }
 
 void PacketLinePrinter::on_mqtt_packet(const MqttPacketEvent& event) {

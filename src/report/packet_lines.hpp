@@ -9,6 +9,9 @@
 
 namespace mqscan {
 
+// "10:00:01.250000  #0  ->": when, on which connection, which way.
+std::string line_prefix(FrameRef at, TimePrecision precision, std::uint64_t connection, Direction dir);
+
 // "10:00:01.250000  #0  ->  PUBLISH q1 id=3 'ciel' "hello" (5 B)"
 std::string packet_line(const MqttPacketEvent& event, TimePrecision precision,
                         const ReportOptions& options);

@@ -22,36 +22,12 @@ script_name=make_tls_loopback_captures
 # shellcheck source=background_processes.sh
 source "$(dirname "$(readlink -f "$0")")/background_processes.sh"
 
-# signed_certificate NAME SUBJECT KEY_OPTIONS... : a key and a certificate signed by the CA.
-signed_certificate() {
-    local name=$1 subject=$2
-    shift 2
-    openssl req -new -nodes -utf8 "$@" -keyout "$pki/$name.key" -subj "$subject" \
-        -out "$pki/$name.csr" 2>/dev/null
-    openssl x509 -req -in "$pki/$name.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" \
-        -CAserial "$pki/ca.srl" -CAcreateserial -days 365 -extfile "$pki/$name.ext" \
-        -out "$pki/$name.crt" 2>/dev/null
-}
+# shellcheck source=lab_pki.sh
+source "$(dirname "$(readlink -f "$0")")/lab_pki.sh"
 
-# The teacher's CA (valid past 2049, so its notAfter is a GeneralizedTime), the student's
-# broker certificate (RSA) and client certificate (EC, no OU, as the lab sheet asks), and a
-# second CA that signed neither.
-make_certificates() {
-    mkdir -p "$pki"
-    openssl req -x509 -nodes -utf8 -newkey rsa:2048 -days 10000 -keyout "$pki/ca.key" \
-        -subj "/O=Ciel Enseignant/OU=iot Enseignant/CN=Ciel CA" -out "$pki/ca.crt" 2>/dev/null
-    # The clients connect to 127.0.0.1, which the broker's certificate must name.
-    echo "subjectAltName=DNS:localhost,IP:127.0.0.1" >"$pki/broker.ext"
-    signed_certificate broker "/O=Ciel $STUDENT/OU=iot $STUDENT/CN=localhost" -newkey rsa:2048
-    echo "extendedKeyUsage=clientAuth" >"$pki/client.ext"
-    signed_certificate client "/O=Ciel $STUDENT/CN=localhost" \
-        -newkey ec -pkeyopt ec_paramgen_curve:P-256
-    cat "$pki/broker.crt" "$pki/ca.crt" >"$pki/broker-chain.crt"
-    openssl req -x509 -nodes -utf8 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -days 365 \
-        -keyout "$pki/wrong-ca.key" -subj "/O=Ciel Autre Enseignant/CN=Ciel Autre CA" \
-        -out "$pki/wrong-ca.crt" 2>/dev/null
-    # mosquitto's --tls-version is a minimum (as tls_version in the broker): TLS 1.2 at most
-    # is asked of the client's OpenSSL by a configuration file.
+# mosquitto's --tls-version is a minimum (as tls_version in the broker): TLS 1.2 at most
+# is asked of the client's OpenSSL by a configuration file.
+write_tls12_config() {
     cat >"$work/tls12.cnf" <<EOF
 openssl_conf = tls12_only
 [tls12_only]
@@ -128,6 +104,7 @@ main() {
         command -v "$tool" >/dev/null || die "$tool is not installed"
     done
     make_certificates
+    write_tls12_config
     start_mosquitto_on_free_port "$FIRST_PORT" 2 "$PORT_PAIRS_TO_TRY" broker_conf
     echo "mosquitto listening on ports $port and $((port + 1))"
     mkdir -p "$out"

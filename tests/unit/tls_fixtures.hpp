@@ -74,7 +74,7 @@ inline Bytes bytes_of(const std::string& s) {
 // --- The public corpus --------------------------------------------------------
 
 inline std::string corpus_path(const std::string& relative) {
-    return std::string(MQSCAN_CORPUS_DIR) + "/" + relative;
+    return fmt::format("{}/{}", MQSCAN_CORPUS_DIR, relative);
 }
 
 inline std::string read_file(const std::string& path) {
@@ -161,14 +161,18 @@ struct Outcome {
 
 // Feeds every chunk in pieces of `piece` bytes (0: whole), or, with
 // `split_chunk`, that chunk cut once at `split_at`. Pieces keep their chunk's frame.
+// `events` (may be null) hears each step and alert.
 inline Outcome run(const Conversation& conversation, const TlsSettings& settings = {}, std::size_t piece = 0,
-                   std::optional<std::size_t> split_chunk = std::nullopt, std::size_t split_at = 0) {
+                   std::optional<std::size_t> split_chunk = std::nullopt, std::size_t split_at = 0,
+                   EventSink* events = nullptr) {
     Outcome outcome;
     ConnectionSummary connection;
     mqscan::tls::TlsDissector dissector(
-        settings, connection, nullptr, [&outcome](AnomalyId id, std::uint64_t, std::string detail) {
+        settings, connection, nullptr,
+        [&outcome](AnomalyId id, std::uint64_t, std::string detail) {
             outcome.anomalies.push_back(fmt::format("{}: {}", describe(id).id, detail));
-        });
+        },
+        events);
     for (std::size_t i = 0; i < conversation.size(); ++i) {
         const Chunk& chunk = conversation[i];
         const FrameRef at{chunk.frame, {}};

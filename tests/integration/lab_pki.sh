@@ -1,0 +1,32 @@
+# The lab's certificates made with the openssl command (LABS.md, lab 2), for the integration
+# scripts that source this file; they set `pki` (a directory) and `STUDENT`.
+
+# signed_certificate NAME SUBJECT KEY_OPTIONS... : a key and a certificate signed by the CA.
+signed_certificate() {
+    local name=$1 subject=$2
+    shift 2
+    openssl req -new -nodes -utf8 "$@" -keyout "$pki/$name.key" -subj "$subject" \
+        -out "$pki/$name.csr" 2>/dev/null
+    openssl x509 -req -in "$pki/$name.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" \
+        -CAserial "$pki/ca.srl" -CAcreateserial -days 365 -extfile "$pki/$name.ext" \
+        -out "$pki/$name.crt" 2>/dev/null
+}
+
+# The teacher's CA (valid past 2049, so its notAfter is a GeneralizedTime), the student's
+# broker certificate (RSA) and client certificate (EC, no OU, as the lab sheet asks), and a
+# second CA that signed neither.
+make_certificates() {
+    mkdir -p "$pki"
+    openssl req -x509 -nodes -utf8 -newkey rsa:2048 -days 10000 -keyout "$pki/ca.key" \
+        -subj "/O=Ciel Enseignant/OU=iot Enseignant/CN=Ciel CA" -out "$pki/ca.crt" 2>/dev/null
+    # The clients connect to 127.0.0.1, which the broker's certificate must name.
+    echo "subjectAltName=DNS:localhost,IP:127.0.0.1" >"$pki/broker.ext"
+    signed_certificate broker "/O=Ciel $STUDENT/OU=iot $STUDENT/CN=localhost" -newkey rsa:2048
+    echo "extendedKeyUsage=clientAuth" >"$pki/client.ext"
+    signed_certificate client "/O=Ciel $STUDENT/CN=localhost" \
+        -newkey ec -pkeyopt ec_paramgen_curve:P-256
+    cat "$pki/broker.crt" "$pki/ca.crt" >"$pki/broker-chain.crt"
+    openssl req -x509 -nodes -utf8 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -days 365 \
+        -keyout "$pki/wrong-ca.key" -subj "/O=Ciel Autre Enseignant/CN=Ciel Autre CA" \
+        -out "$pki/wrong-ca.crt" 2>/dev/null
+}
