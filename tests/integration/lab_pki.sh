@@ -1,5 +1,6 @@
 # The lab's certificates made with the openssl command (LABS.md, lab 2), for the integration
-# scripts that source this file; they set `pki` (a directory) and `STUDENT`.
+# scripts that source this file (they set `pki`, a directory, and `STUDENT`), and the start of
+# their brokers' configuration.
 
 # signed_certificate NAME SUBJECT KEY_OPTIONS... : a key and a certificate signed by the CA.
 signed_certificate() {
@@ -29,4 +30,10 @@ make_certificates() {
     openssl req -x509 -nodes -utf8 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -days 365 \
         -keyout "$pki/wrong-ca.key" -subj "/O=Ciel Autre Enseignant/CN=Ciel Autre CA" \
         -out "$pki/wrong-ca.crt" 2>/dev/null
+}
+
+# What every TLS test broker's configuration starts with. Not user mosquitto, which could not
+# read the keys in the private scratch directory.
+broker_conf_start() {
+    printf 'user root\nper_listener_settings false\nallow_anonymous true\npersistence false\nlog_dest stderr\n'
 }

@@ -36,13 +36,8 @@ source "$(dirname "$(readlink -f "$0")")/background_processes.sh"
 source "$(dirname "$(readlink -f "$0")")/lab_pki.sh"
 
 broker_conf() {
+    broker_conf_start
     cat <<EOF
-# Not user mosquitto, which could not read the keys in the private scratch directory.
-user root
-per_listener_settings false
-allow_anonymous true
-persistence false
-log_dest stderr
 listener $1 127.0.0.1
 listener $(($1 + 1)) 127.0.0.1
 cafile $pki/ca.crt

@@ -42,13 +42,8 @@ EOF
 # The broker of the lab sheet on PORT (server authentication) and PORT + 1 (mutual TLS,
 # the client certificate's CN as user name); the second sends its chain with the CA.
 broker_conf() {
+    broker_conf_start
     cat <<EOF
-# Not user mosquitto, which could not read the keys in the private scratch directory.
-user root
-per_listener_settings false
-allow_anonymous true
-persistence false
-log_dest stderr
 listener $1 127.0.0.1
 cafile $pki/ca.crt
 certfile $pki/broker.crt
