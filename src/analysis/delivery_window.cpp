@@ -21,6 +21,9 @@ std::uint64_t mix(std::uint64_t x) {
 // Candidates looked at for a delivery: identical messages at several QoS in
 // flight at once are few; the bound keeps a pathological capture linear.
 constexpr std::size_t kMaxLooked = 64;
+// Identical messages walked past to find the first one a subscription could
+// receive: a flood of one message cannot make each delivery walk the window.
+constexpr std::size_t kMaxWalked = 4096;
 
 }  // namespace
 
@@ -110,15 +113,19 @@ std::uint64_t DeliveryWindow::next_for(const Wanted& w) {
     return eligible;
 }
 
-// The oldest candidate of a chain numbered from `floor` on (0: none). Walks
-// back from the newest: the candidates since a session began are few.
+// The oldest candidate of a chain numbered from `floor` on (0: none, or
+// more than kMaxWalked of them: the delivery is then left without a source).
+// Walks back from the newest: the candidates since a session began are few.
 std::uint64_t DeliveryWindow::first_from(const Chain& chain, std::uint64_t floor) const {
     if (floor <= chain.oldest) return chain.oldest;
     if (chain.newest < floor) return 0;
     // From chain.oldest on, every candidate is in the window; the oldest's
     // previous (0, or one forgotten) is below the floor.
     std::uint64_t number = chain.newest;
-    while (entry(number)->previous_same_key >= floor) number = entry(number)->previous_same_key;
+    for (std::size_t walked = 0; entry(number)->previous_same_key >= floor; ++walked) {
+        if (walked == kMaxWalked) return 0;
+        number = entry(number)->previous_same_key;
+    }
     return number;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/delivery_window.hpp"
 #include "analysis/digest.hpp"
 #include "analysis/flat_map.hpp"
 #include "analysis/id_table.hpp"
@@ -163,4 +164,18 @@ TEST_CASE("latency stats: the same summary across the inline values and the heap
             CHECK(s.median_ns == expected);
         }
     }
+}
+
+TEST_CASE("DeliveryWindow: the first candidate from a floor, the walk to it bounded", "[analysis][delivery]") {
+    DeliveryWindow window(10'000);
+    for (std::uint64_t frame = 1; frame <= 5'000; ++frame) window.add(Candidate{7, {}, 0, frame, {}, 1});
+    const auto first_from = [&window](std::uint64_t floor) {
+        return window.next_for(DeliveryWindow::Wanted{7, 0, floor, 6'000, 1, 2});
+    };
+    // 4,096 identical candidates walked past: found.
+    CHECK(first_from(5'000 - 4'096) == 5'000 - 4'096);
+    // One more: the delivery is left without a source rather than walk on.
+    CHECK(first_from(5'000 - 4'097) == 0);
+    // From the oldest of the chain on, no walk at all.
+    CHECK(first_from(1) == 1);
 }
