@@ -33,6 +33,9 @@ struct Finding {
     std::optional<std::uint64_t> connection;
     std::optional<std::uint64_t> frame;
     std::string message;  // a full sentence with the facts (topics, frames, names)
+    // The topic a capture-wide finding is about (empty: none), so that --topic
+    // keeps it only for a topic asked for. Not written: the message names it.
+    std::string topic{};
 };
 
 }  // namespace mqscan

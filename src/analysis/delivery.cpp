@@ -687,7 +687,8 @@ void DeliveryAnalyzer::retained_findings() {
                                     "flag on each topic and sends it to every new subscription [MQTT-3.3.1-6]",
                                     shown_name(entry->topic),
                                     count_of(r.count, "new subscription", "new subscriptions"),
-                                    r.first_subscriber, r.first_frame, set); });
+                                    r.first_subscriber, r.first_frame, set); },
+                        entry->topic);
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "mqscan/capture_report.hpp"
@@ -21,15 +22,16 @@ public:
     // A conclusion of the analyses, listed within the findings limits and
     // always counted. `message` is a string, or a callable making it: called
     // only when the finding is listed, since a capture of thousands of
-    // connections raises thousands of the same kind.
+    // connections raises thousands of the same kind. `topic`: the one a
+    // capture-wide finding is about.
     template <typename Message>
     void finding(FindingId id, std::optional<std::uint64_t> connection,
-                 std::optional<std::uint64_t> frame, Message&& message) {
+                 std::optional<std::uint64_t> frame, Message&& message, std::string_view topic = {}) {
         if (!count_finding(id)) return;
         if constexpr (std::is_invocable_v<Message>) {
-            list_finding(Finding{id, connection, frame, message()});
+            list_finding(Finding{id, connection, frame, message(), std::string(topic)});
         } else {
-            list_finding(Finding{id, connection, frame, std::string(std::forward<Message>(message))});
+            list_finding(Finding{id, connection, frame, std::string(std::forward<Message>(message)), std::string(topic)});
         }
     }
     void connection(ConnectionSummary summary);

@@ -218,7 +218,10 @@ void narrow(CaptureReport& report, const Narrowing& n) {
     keep_if(report.tls, [&](const TlsConnectionReport& t) { return selected(t.connection); });
     keep_if(report.keepalive, [&](const KeepaliveReport& k) { return selected(k.connection); });
     keep_if(report.qos.per_connection, [&](const QosConnectionTotals& q) { return selected(q.connection); });
-    keep_if(report.findings, [&](const Finding& f) { return !f.connection || selected(*f.connection); });
+    keep_if(report.findings, [&](const Finding& f) {
+        if (by_topic && !f.topic.empty() && !n.selects_topic(f.topic)) return false;
+        return !f.connection || selected(*f.connection);
+    });
     keep_if(report.anomalies, [&](const Anomaly& a) { return !a.connection || selected(*a.connection); });
 }
 

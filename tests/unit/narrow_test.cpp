@@ -104,6 +104,19 @@ TEST_CASE("Narrowing a report keeps the selected connections and says nothing of
     CHECK(n.describe() == "connection #1");
 }
 
+TEST_CASE("--topic keeps a capture-wide finding about a topic only for a topic asked for", "[narrow]") {
+    CaptureReport report;
+    report.findings.push_back(Finding{FindingId::RetainedDelivered, std::nullopt, 8, "maison", "maison/salon/temperature"});
+    report.findings.push_back(Finding{FindingId::RetainedDelivered, std::nullopt, 9, "ciel", "ciel"});
+    report.findings.push_back(Finding{FindingId::CaptureFramesCut, std::nullopt, std::nullopt, "capture"});
+    Narrowing n;
+    n.topics = {"maison/#"};
+    narrow(report, n);
+    REQUIRE(report.findings.size() == 2);
+    CHECK(report.findings[0].topic == "maison/salon/temperature");
+    CHECK(report.findings[1].id == FindingId::CaptureFramesCut);
+}
+
 TEST_CASE("A fan-out narrowed to one subscriber counts only its deliveries, and those never listed",
           "[narrow]") {
     CaptureReport report;
