@@ -14,6 +14,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/heap_tuning.hpp"
 #include "cli/grade_command.hpp"
+#include "cli/lab_command.hpp"
 #include "cli/live_command.hpp"
 #include "mqscan/analysis.hpp"
 #include "x509/trust_store.hpp"
@@ -197,9 +198,11 @@ int run_command_line(int argc, char** argv) {
     CLI::App* grade = add_grade_command(app, grade_options);
     LiveOptions live_options;
     CLI::App* live = add_live_command(app, live_options);
+    LabOptions lab_options;
+    CLI::App* lab = add_lab_command(app, lab_options);
     try {
         std::vector<std::string> args =
-            with_default_command(argc, argv, {"report", "packets", "mosquitto", "grade", "live"});
+            with_default_command(argc, argv, {"report", "packets", "mosquitto", "grade", "live", "lab"});
         app.parse(args);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
@@ -208,6 +211,7 @@ int run_command_line(int argc, char** argv) {
 
     if (grade->parsed()) return run_grade(grade_options);
     if (live->parsed()) return run_live(live_options);
+    if (lab->parsed()) return run_lab(*lab, lab_options);
     if (o.ladder && o.format != "text") {
         fmt::print(stderr, "mqscan: --ladder draws text; it cannot be combined with --format {}\n", o.format);
         return kExitUnreadable;

@@ -8,6 +8,7 @@
 
 #include <openssl/pem.h>
 
+#include "lab/tls/openssl_library.hpp"
 #include "x509/der_certificate.hpp"
 #include "x509/openssl_handles.hpp"
 
@@ -16,11 +17,15 @@ namespace mqscan::lab {
 using x509::ErrorQueueCleaner;
 
 struct PrivateKey::Key {
+    std::shared_ptr<const CryptoLibrary> library;  // first: it outlives the key made in it
     x509::EvpPkeyPtr pkey;
 };
 
 struct PrivateKeyAccess {
     static EVP_PKEY* of(const PrivateKey& key) { return key.key_->pkey.get(); }
+    static OSSL_LIB_CTX* library_of(const PrivateKey& key) {
+        return key.key_->library ? CryptoLibraryAccess::context(*key.key_->library) : nullptr;
+    }
 };
 
 namespace {
@@ -96,8 +101,10 @@ void add_extension(X509* certificate, X509* issuer, int nid, const char* value) 
             std::string("cannot add the extension ") + OBJ_nid2sn(nid));
 }
 
-x509::X509Ptr new_certificate(const CertificateSpec& spec, EVP_PKEY* subject_key) {
-    x509::X509Ptr certificate(X509_new());
+// X509_sign draws from the certificate's library.
+x509::X509Ptr new_certificate(const CertificateSpec& spec, EVP_PKEY* subject_key,
+                              OSSL_LIB_CTX* library) {
+    x509::X509Ptr certificate(X509_new_ex(library, nullptr));
     require(certificate != nullptr, "cannot make a certificate");
     X509* c = certificate.get();
     require(X509_set_version(c, X509_VERSION_3) == 1 &&
@@ -112,8 +119,8 @@ x509::X509Ptr new_certificate(const CertificateSpec& spec, EVP_PKEY* subject_key
 
 // `issuer` null: the certificate issues itself.
 std::vector<std::uint8_t> issue(const CertificateSpec& spec, EVP_PKEY* subject_key, X509* issuer,
-                                EVP_PKEY* signing_key) {
-    x509::X509Ptr certificate = new_certificate(spec, subject_key);
+                                EVP_PKEY* signing_key, OSSL_LIB_CTX* library) {
+    x509::X509Ptr certificate = new_certificate(spec, subject_key, library);
     X509* c = certificate.get();
     X509* signer = issuer != nullptr ? issuer : c;
     require(X509_set_issuer_name(c, X509_get_subject_name(signer)) == 1, "cannot set the issuer");
@@ -141,9 +148,14 @@ x509::X509Ptr read_own_certificate(std::span<const std::uint8_t> der) {
 
 }  // namespace
 
-PrivateKey::PrivateKey(KeyAlgorithm algorithm) : key_(std::make_unique<Key>()) {
+PrivateKey::PrivateKey(KeyAlgorithm algorithm, std::shared_ptr<const CryptoLibrary> library)
+    : key_(std::make_unique<Key>()) {
     const ErrorQueueCleaner clear_errors_on_return;
-    key_->pkey.reset(algorithm == KeyAlgorithm::Rsa2048 ? EVP_RSA_gen(2048) : EVP_EC_gen("P-256"));
+    key_->library = std::move(library);
+    OSSL_LIB_CTX* context = PrivateKeyAccess::library_of(*this);
+    key_->pkey.reset(algorithm == KeyAlgorithm::Rsa2048
+                         ? EVP_PKEY_Q_keygen(context, nullptr, "RSA", std::size_t{2048})
+                         : EVP_PKEY_Q_keygen(context, nullptr, "EC", "P-256"));
     require(key_->pkey != nullptr, "cannot generate a key");
 }
 
@@ -171,7 +183,8 @@ std::string PrivateKey::pem() const {
 
 std::vector<std::uint8_t> make_self_signed(const CertificateSpec& spec, const PrivateKey& key) {
     const ErrorQueueCleaner clear_errors_on_return;
-    return issue(spec, PrivateKeyAccess::of(key), nullptr, PrivateKeyAccess::of(key));
+    return issue(spec, PrivateKeyAccess::of(key), nullptr, PrivateKeyAccess::of(key),
+                 PrivateKeyAccess::library_of(key));
 }
 
 std::vector<std::uint8_t> make_signed(const CertificateSpec& spec, const PrivateKey& subject_key,
@@ -182,7 +195,7 @@ std::vector<std::uint8_t> make_signed(const CertificateSpec& spec, const Private
     if (X509_check_private_key(issuer.get(), PrivateKeyAccess::of(issuer_key)) != 1)
         throw std::invalid_argument("the issuer key does not match the issuer certificate");
     return issue(spec, PrivateKeyAccess::of(subject_key), issuer.get(),
-                 PrivateKeyAccess::of(issuer_key));
+                 PrivateKeyAccess::of(issuer_key), PrivateKeyAccess::library_of(issuer_key));
 }
 
 std::string certificate_pem(std::span<const std::uint8_t> der) {

@@ -18,12 +18,17 @@
 
 namespace mqscan::lab {
 
+class CryptoLibrary;  // lab/tls/crypto_library.hpp
+
 enum class KeyAlgorithm { Rsa2048, EcP256 };
 
 // A freshly generated key pair. Its exports are secrets. A moved-from key is empty: do not use it.
+// Its random bytes, and those of the signatures it makes below, come from
+// `library` (the system's when null): a seeded one makes both repeatable.
 class PrivateKey {
 public:
-    explicit PrivateKey(KeyAlgorithm algorithm);
+    explicit PrivateKey(KeyAlgorithm algorithm,
+                        std::shared_ptr<const CryptoLibrary> library = nullptr);
     PrivateKey(PrivateKey&&) noexcept;
     PrivateKey& operator=(PrivateKey&&) noexcept;
     ~PrivateKey();

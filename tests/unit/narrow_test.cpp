@@ -104,7 +104,7 @@ TEST_CASE("Narrowing a report keeps the selected connections and says nothing of
     CHECK(n.describe() == "connection #1");
 }
 
-TEST_CASE("--topic keeps a capture-wide finding about a topic only for a topic asked for", "[narrow]") {
+TEST_CASE("Narrowing by topic keeps a capture-wide finding about a topic only for a topic asked for", "[narrow]") {
     CaptureReport report;
     report.findings.push_back(Finding{FindingId::RetainedDelivered, std::nullopt, 8, "maison", "maison/salon/temperature"});
     report.findings.push_back(Finding{FindingId::RetainedDelivered, std::nullopt, 9, "ciel", "ciel"});

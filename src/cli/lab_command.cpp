@@ -1,0 +1,118 @@
+#include "cli/lab_command.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fmt/format.h>
+#include <memory>
+#include <stdexcept>
+
+#include "cli/exit_codes.hpp"
+#include "lab/scenario/scenario_recording.hpp"
+#include "lab/scenario/scenario_registry.hpp"
+
+namespace mqscan::cli {
+namespace {
+
+void list_scenarios() {
+    for (const lab::Scenario& scenario : lab::all_scenarios())
+        fmt::print("{:<22} {}{}\n", scenario.name, scenario.summary, scenario.default_tls ? " [TLS]" : "");
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+    if (path == "-") return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
+    const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
+    return file && std::fwrite(text.data(), 1, text.size(), file.get()) == text.size() && std::fflush(file.get()) == 0;
+}
+
+std::string broker_log_text(const lab::LabWorld& world) {
+    std::string text;
+    for (const lab::LogLine& line : world.broker_log()) text += line.text() + "\n";
+    return text;
+}
+
+lab::RecordOptions record_options(const LabOptions& o) {
+    lab::RecordOptions r = o.record;
+    if (!o.tls.empty()) r.tls = o.tls == "1.3" ? lab::TlsVersions::Tls13Only : lab::TlsVersions::Tls12Only;
+    return r;
+}
+
+int record(const LabOptions& o) {
+    const lab::Scenario* scenario = lab::find_scenario(o.scenario);
+    if (scenario == nullptr) {
+        fmt::print(stderr, "mqscan lab: no scenario '{}' (see `mqscan lab list`)\n", o.scenario);
+        return kExitUnreadable;
+    }
+    if (!o.keylog.empty() && !scenario->default_tls) {
+        fmt::print(stderr, "mqscan lab: scenario '{}' uses no TLS: --keylog would stay empty\n", o.scenario);
+        return kExitUnreadable;
+    }
+    std::unique_ptr<lab::LabWorld> world;
+    try {
+        world = lab::record_scenario(*scenario, record_options(o));
+    } catch (const std::invalid_argument& e) {
+        fmt::print(stderr, "mqscan lab: {}\n", e.what());
+        return kExitUnreadable;
+    }
+    const auto written = world->network().write_pcap(o.output);
+    if (!written) {
+        fmt::print(stderr, "mqscan lab: cannot write {}: {}\n", o.output, written.error());
+        return kExitFailed;
+    }
+    if (!o.keylog.empty() && !write_file(o.keylog, world->key_log().text())) {
+        fmt::print(stderr, "mqscan lab: cannot write {}: {}\n", o.keylog, std::strerror(errno));
+        return kExitFailed;
+    }
+    if (!o.broker_log.empty() && !write_file(o.broker_log, broker_log_text(*world))) {
+        fmt::print(stderr, "mqscan lab: cannot write {}: {}\n", o.broker_log == "-" ? "the broker's log" : o.broker_log,
+                   std::strerror(errno));
+        return kExitFailed;
+    }
+    // The summary would mix with a key log or broker log written to standard output.
+    if (o.keylog != "-" && o.broker_log != "-") fmt::print("{}: {} frames of scenario {}\n", o.output, *written, scenario->name);
+    return kExitComplete;
+}
+
+}  // namespace
+
+CLI::App* add_lab_command(CLI::App& app, LabOptions& o) {
+    CLI::App* lab = app.add_subcommand("lab", "reference captures of the labs' scenarios, made by mqscan's own "
+                                              "broker and clients on a simulated network");
+    lab->require_subcommand(1);
+    lab->add_subcommand("list", "the scenarios, one per line");
+    CLI::App* record = lab->add_subcommand("record", "play a scenario and write its capture");
+    record->add_option("scenario", o.scenario, "the scenario's name (mqscan lab list)")->required();
+    record->add_option("-o,--output", o.output, "the pcap file to write")->required();
+    record->add_option("--student", o.record.student, "the student's name in the certificates (O = Ciel <name>)")
+        ->capture_default_str();
+    record->add_option("--tls", o.tls, "the TLS version the broker allows (default: the scenario's)")
+        ->check(CLI::IsMember({"1.2", "1.3"}));
+    record->add_option("--keylog", o.keylog, "also write the TLS secrets there (SSLKEYLOGFILE format)");
+    record->add_option("--broker-log", o.broker_log,
+                       "also write the broker's log there, as mosquitto -v prints it (- for standard output)");
+    record->add_option("--seed", o.record.seed, "where every random number comes from; the same seed, the same capture")
+        ->capture_default_str();
+    record->add_option("--loss", o.record.impairments.loss, "probability that a data segment is lost (then retransmitted)")
+        ->check(CLI::Range(0.0, 1.0));
+    record->add_option("--reorder", o.record.impairments.reorder, "probability that a data segment is overtaken by the next one")
+        ->check(CLI::Range(0.0, 1.0));
+    record->add_option("--duplicate", o.record.impairments.duplicate, "probability that a data segment is captured and delivered twice")
+        ->check(CLI::Range(0.0, 1.0));
+    record->add_option("--snaplen", o.record.snaplen, "bytes kept of each frame")
+        ->check(CLI::Range(64U, 262144U))
+        ->capture_default_str();
+    record->add_option("--late-start", o.record.late_start, "seconds of the scenario before the capture starts")
+        ->capture_default_str();
+    record->add_flag("--one-direction", o.record.one_direction, "capture only what the clients send");
+    return lab;
+}
+
+int run_lab(const CLI::App& lab, const LabOptions& o) {
+    if (lab.got_subcommand("list")) {
+        list_scenarios();
+        return kExitComplete;
+    }
+    return record(o);
+}
+
+}  // namespace mqscan::cli

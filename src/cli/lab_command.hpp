@@ -1,0 +1,26 @@
+#pragma once
+// `mqscan lab list` and `mqscan lab record SCENARIO -o FILE`: reference
+// captures of the labs' scenarios, made by the embedded broker and clients on
+// a simulated network (samples/lab/MANIFEST.md).
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "lab/scenario/scenario_recording.hpp"
+
+namespace mqscan::cli {
+
+struct LabOptions {
+    std::string scenario;
+    std::string output;
+    std::string tls;  // "1.2", "1.3"; empty: the scenario's own
+    std::string keylog;
+    std::string broker_log;  // "-": standard output
+    lab::RecordOptions record;  // the rest, but the TLS version
+};
+
+// The `lab` command, its `list` and `record` subcommands.
+CLI::App* add_lab_command(CLI::App& app, LabOptions& options);
+int run_lab(const CLI::App& lab, const LabOptions& options);
+
+}  // namespace mqscan::cli
