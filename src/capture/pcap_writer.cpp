@@ -2,6 +2,8 @@
 
 #include <pcap/pcap.h>
 
+#include <cstdio>
+
 #include <fmt/core.h>
 
 namespace mqscan {
@@ -48,7 +50,8 @@ void PcapWriter::write(const RawFrame& frame) {
 
 bool PcapWriter::close() {
     if (handles_->dumper == nullptr) return true;
-    const bool ok = pcap_dump_flush(handles_->dumper) == 0;
+    // A write that failed earlier (disk full) leaves the stream's error flag set.
+    const bool ok = pcap_dump_flush(handles_->dumper) == 0 && std::ferror(pcap_dump_file(handles_->dumper)) == 0;
     pcap_dump_close(handles_->dumper);
     pcap_close(handles_->dead);
     handles_->dumper = nullptr;

@@ -8,21 +8,61 @@
 #include <stdexcept>
 
 #include "cli/exit_codes.hpp"
+#include "core/utf8.hpp"
+#include "lab/net/impairments.hpp"
 #include "lab/scenario/scenario_recording.hpp"
 #include "lab/scenario/scenario_registry.hpp"
 
 namespace mqscan::cli {
 namespace {
 
+// A line per scenario, then what its capture shows, indented.
 void list_scenarios() {
     for (const lab::Scenario& scenario : lab::all_scenarios())
-        fmt::print("{:<22} {}{}\n", scenario.name, scenario.summary, scenario.default_tls ? " [TLS]" : "");
+        fmt::print("{:<22} {}{}\n{:<22} {}\n", scenario.name, scenario.summary, scenario.default_tls ? " [TLS]" : "",
+                   "", scenario.shows);
 }
 
+// X.509's upper bound for O and OU (RFC 5280 ub-organization-name) less "Ciel " / "iot ".
+constexpr std::size_t kMaxStudentName = 59;
+
+std::size_t code_points(std::string_view utf8) {
+    std::size_t count = 0;
+    for (const char c : utf8) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return count;
+}
+
+// What the user asked that cannot be played, in plain words; empty when all is well.
+std::string option_error(const LabOptions& o, const lab::Scenario& scenario) {
+    if (o.output == "-") return "-o needs a file name: standard output carries the summary line";
+    if (!o.tls.empty() && !scenario.default_tls) return fmt::format("scenario '{}' uses no TLS", scenario.name);
+    if (!o.keylog.empty() && !scenario.default_tls)
+        return fmt::format("scenario '{}' uses no TLS: --keylog would stay empty", scenario.name);
+    if (!is_valid_utf8(o.record.student) || code_points(o.record.student) > kMaxStudentName)
+        return fmt::format("--student must be UTF-8 text of at most {} characters (it goes into the certificates' "
+                           "O = Ciel <name> and OU = iot <name>)",
+                           kMaxStudentName);
+    try {
+        lab::net::validate(o.record.impairments);
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return {};
+}
+
+// The errno of a failed write when the C library set one.
 bool write_file(const std::string& path, const std::string& text) {
+    errno = 0;
     if (path == "-") return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
-    const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
-    return file && std::fwrite(text.data(), 1, text.size(), file.get()) == text.size() && std::fflush(file.get()) == 0;
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    if (file == nullptr) return false;
+    const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+    return std::fclose(file) == 0 && written;
+}
+
+std::string write_error(const std::string& path) {
+    return fmt::format("cannot write {}: {}", path == "-" ? "standard output" : path,
+                       errno != 0 ? std::strerror(errno) : "write error");
 }
 
 std::string broker_log_text(const lab::LabWorld& world) {
@@ -43,29 +83,21 @@ int record(const LabOptions& o) {
         fmt::print(stderr, "mqscan lab: no scenario '{}' (see `mqscan lab list`)\n", o.scenario);
         return kExitUnreadable;
     }
-    if (!o.keylog.empty() && !scenario->default_tls) {
-        fmt::print(stderr, "mqscan lab: scenario '{}' uses no TLS: --keylog would stay empty\n", o.scenario);
+    if (const std::string error = option_error(o, *scenario); !error.empty()) {
+        fmt::print(stderr, "mqscan lab: {}\n", error);
         return kExitUnreadable;
     }
-    std::unique_ptr<lab::LabWorld> world;
-    try {
-        world = lab::record_scenario(*scenario, record_options(o));
-    } catch (const std::invalid_argument& e) {
-        fmt::print(stderr, "mqscan lab: {}\n", e.what());
-        return kExitUnreadable;
-    }
+    // Past the checks above, an exception is mqscan's fault: main reports it as internal.
+    const std::unique_ptr<lab::LabWorld> world = lab::record_scenario(*scenario, record_options(o));
     const auto written = world->network().write_pcap(o.output);
     if (!written) {
-        fmt::print(stderr, "mqscan lab: cannot write {}: {}\n", o.output, written.error());
+        fmt::print(stderr, "mqscan lab: {}\n", written.error());
         return kExitFailed;
     }
-    if (!o.keylog.empty() && !write_file(o.keylog, world->key_log().text())) {
-        fmt::print(stderr, "mqscan lab: cannot write {}: {}\n", o.keylog, std::strerror(errno));
-        return kExitFailed;
-    }
-    if (!o.broker_log.empty() && !write_file(o.broker_log, broker_log_text(*world))) {
-        fmt::print(stderr, "mqscan lab: cannot write {}: {}\n", o.broker_log == "-" ? "the broker's log" : o.broker_log,
-                   std::strerror(errno));
+    for (const auto& [path, text] : {std::pair{o.keylog, world->key_log().text()},
+                                     std::pair{o.broker_log, broker_log_text(*world)}}) {
+        if (path.empty() || write_file(path, text)) continue;
+        fmt::print(stderr, "mqscan lab: {}\n", write_error(path));
         return kExitFailed;
     }
     // The summary would mix with a key log or broker log written to standard output.
@@ -79,7 +111,7 @@ CLI::App* add_lab_command(CLI::App& app, LabOptions& o) {
     CLI::App* lab = app.add_subcommand("lab", "reference captures of the labs' scenarios, made by mqscan's own "
                                               "broker and clients on a simulated network");
     lab->require_subcommand(1);
-    lab->add_subcommand("list", "the scenarios, one per line");
+    lab->add_subcommand("list", "the scenarios: name and summary, then what the capture shows");
     CLI::App* record = lab->add_subcommand("record", "play a scenario and write its capture");
     record->add_option("scenario", o.scenario, "the scenario's name (mqscan lab list)")->required();
     record->add_option("-o,--output", o.output, "the pcap file to write")->required();
@@ -87,7 +119,8 @@ CLI::App* add_lab_command(CLI::App& app, LabOptions& o) {
         ->capture_default_str();
     record->add_option("--tls", o.tls, "the TLS version the broker allows (default: the scenario's)")
         ->check(CLI::IsMember({"1.2", "1.3"}));
-    record->add_option("--keylog", o.keylog, "also write the TLS secrets there (SSLKEYLOGFILE format)");
+    record->add_option("--keylog", o.keylog,
+                       "also write the TLS secrets there (SSLKEYLOGFILE format; - for standard output)");
     record->add_option("--broker-log", o.broker_log,
                        "also write the broker's log there, as mosquitto -v prints it (- for standard output)");
     record->add_option("--seed", o.record.seed, "where every random number comes from; the same seed, the same capture")

@@ -1,8 +1,9 @@
 #!/bin/sh
-# Checks a capture with tshark: no TCP analysis flag, no malformed packet, no
-# expert warning or error, except what the caller allows.
+# Checks a capture with tshark: no malformed packet and no expert message of
+# severity note or above (TCP analysis warnings included), except what the
+# caller allows.
 #
-# Usage: lab_net_tshark_check.sh FILE [ALLOWED]
+# Usage: tshark_check.sh FILE [ALLOWED]
 #   ALLOWED  an extended regular expression: a flagged frame passes when each of
 #            its expert messages (note or above) matches it; for a capture made
 #            with loss, e.g. 'retransmission|Duplicate ACK|Previous segment'.

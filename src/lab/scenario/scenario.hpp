@@ -14,7 +14,7 @@ namespace mqscan::lab {
 struct Scenario {
     std::string_view name;     // short, kebab-case: `mqscan lab record NAME`
     std::string_view summary;  // one line, for `mqscan lab list`
-    std::string_view shows;    // what the capture shows, for samples/lab/MANIFEST.md
+    std::string_view shows;    // what the capture shows (mqscan lab list; samples/lab/MANIFEST.md)
     // The TLS version the broker allows when none is asked for; none: the scenario has no TLS.
     std::optional<TlsVersions> default_tls;
     void (*play)(LabWorld& world, const LabSetting& setting);
