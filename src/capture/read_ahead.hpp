@@ -1,7 +1,8 @@
 #pragma once
 // Reads a file in large blocks on a thread of its own, a few blocks ahead of
 // the analysis, so that the kernel's copying overlaps the decoding. Memory:
-// kBlocks blocks of kBlockSize bytes.
+// kBlocks blocks of kBlockSize bytes. When the system gives no thread, each
+// block is read when asked for instead.
 
 #include <condition_variable>
 #include <cstdint>
@@ -39,7 +40,11 @@ public:
     [[nodiscard]] const std::string& error() const { return error_; }
 
 private:
-    void read_blocks();
+    void read_blocks();  // the reader thread
+    void read_here();    // without it: one block, unless one is ready
+    // Reads the block full (or to the end of the file) and makes it ready;
+    // true when it was the last.
+    bool fill_and_hand_over(Block block);
 
     int fd_;
     std::mutex mutex_;

@@ -78,7 +78,7 @@ int run_grade(const GradeOptions& o) {
         fmt::print(stderr, "mqscan grade: {}\n", *error);
         return kExitUnreadable;
     }
-    const std::vector<std::string> files = grade::capture_files(o.inputs);
+    const std::vector<grade::GradeInput> files = grade::capture_files(o.inputs);
     if (files.empty()) {
         fmt::print(stderr, "mqscan grade: no .pcap, .pcapng or .pcap.gz file in {}\n", fmt::join(o.inputs, ", "));
         return kExitUnreadable;

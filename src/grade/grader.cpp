@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "grade/student_name.hpp"
@@ -20,15 +21,34 @@ bool is_capture_name(const std::filesystem::path& path) {
     return false;
 }
 
-void add_directory(const std::filesystem::path& directory, std::vector<std::string>& files) {
-    std::vector<std::string> found;
-    std::error_code error;
-    for (auto it = std::filesystem::recursive_directory_iterator(
-             directory, std::filesystem::directory_options::skip_permission_denied, error);
-         !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error))
-        if (it->is_regular_file(error) && is_capture_name(it->path())) found.push_back(it->path().string());
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
+// Walked by hand rather than with recursive_directory_iterator, which ends
+// the whole walk at the first folder it cannot open.
+void add_directory(const std::filesystem::path& root, std::vector<GradeInput>& inputs) {
+    std::vector<GradeInput> found;
+    std::vector<std::filesystem::path> folders{root};
+    while (!folders.empty()) {
+        const std::filesystem::path folder = std::move(folders.back());
+        folders.pop_back();
+        std::error_code error;
+        for (std::filesystem::directory_iterator it(folder, error);
+             !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
+            std::error_code ignored;  // an entry gone or unreadable meanwhile is no capture
+            if (it->is_directory(ignored) && !it->is_symlink(ignored))
+                folders.push_back(it->path());
+            else if (is_capture_name(it->path()) && it->is_regular_file(ignored))
+                found.push_back({it->path().string(), {}});
+        }
+        if (error) found.push_back({folder.string(), error.message()});
+    }
+    std::sort(found.begin(), found.end(), [](const GradeInput& a, const GradeInput& b) { return a.path < b.path; });
+    inputs.insert(inputs.end(), found.begin(), found.end());
+}
+
+GradeRow unread_folder_row(const GradeInput& input) {
+    GradeRow row;
+    row.file = input.path;
+    row.error = fmt::format("folder not read ({}): the captures in it are not graded", input.folder_error);
+    return row;
 }
 
 GradeStatus status_of(AnalysisStatus status) {
@@ -90,20 +110,20 @@ GradeRow grade_capture(const std::string& path, const Rubric& rubric, const Anal
     return row;
 }
 
-std::vector<std::string> capture_files(const std::vector<std::string>& inputs) {
-    std::vector<std::string> files;
+std::vector<GradeInput> capture_files(const std::vector<std::string>& inputs) {
+    std::vector<GradeInput> files;
     for (const std::string& input : inputs) {
         std::error_code error;
         if (std::filesystem::is_directory(input, error)) {
             add_directory(input, files);
         } else {
-            files.push_back(input);
+            files.push_back({input, {}});
         }
     }
     return files;
 }
 
-std::vector<GradeRow> grade_all(const std::vector<std::string>& files, const Rubric& rubric,
+std::vector<GradeRow> grade_all(const std::vector<GradeInput>& files, const Rubric& rubric,
                                 const AnalysisSettings& settings, unsigned jobs,
                                 const std::function<void(std::size_t, std::size_t, const std::string&)>& progress) {
     std::vector<GradeRow> rows(files.size());
@@ -112,22 +132,28 @@ std::vector<GradeRow> grade_all(const std::vector<std::string>& files, const Rub
     std::size_t done = 0;
     const auto work = [&] {
         for (std::size_t i = next++; i < files.size(); i = next++) {
+            const GradeInput& input = files[i];
             try {
-                rows[i] = grade_capture(files[i], rubric, settings);
+                rows[i] = input.folder_error.empty() ? grade_capture(input.path, rubric, settings)
+                                                     : unread_folder_row(input);
             } catch (const std::exception& e) {  // one capture's failure must not end the batch
                 rows[i] = GradeRow{};
-                rows[i].file = files[i];
+                rows[i].file = input.path;
                 rows[i].error = fmt::format("internal error: {}", e.what());
             }
             const std::lock_guard<std::mutex> lock(progress_lock);
             ++done;
-            if (progress) progress(done, files.size(), files[i]);
+            if (progress) progress(done, files.size(), input.path);
         }
     };
     const unsigned threads = std::clamp<unsigned>(jobs, 1, static_cast<unsigned>(std::max<std::size_t>(files.size(), 1)));
     {
         std::vector<std::jthread> pool;  // joined at the end of this block, before rows are returned
-        for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+        try {
+            for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+        } catch (const std::system_error&) {
+            // The system allows no more threads: those started, and this one, share the work.
+        }
         work();
     }
     return rows;

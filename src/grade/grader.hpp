@@ -43,14 +43,25 @@ struct GradeRow {
 
 GradeRow grade_capture(const std::string& path, const Rubric& rubric, const AnalysisSettings& settings);
 
-// The captures of `inputs`: directories walked (recursively, sorted) for
-// .pcap, .pcapng and their .gz; anything else as given, so that a missing or
-// unreadable file gets its row with the error.
-std::vector<std::string> capture_files(const std::vector<std::string>& inputs);
+// A capture to grade, or a folder that could not be read whole: it gets a
+// row too, so that no student's capture is left out without a word.
+struct GradeInput {
+    std::string path;
+    std::string folder_error;  // why the folder `path` could not be read; empty for a capture
+    bool operator==(const GradeInput&) const = default;
+};
 
-// Grades every file with `jobs` threads; rows in the files' order.
-// `progress(done, total, file)` is called after each capture, from one thread at a time.
-std::vector<GradeRow> grade_all(const std::vector<std::string>& files, const Rubric& rubric,
+// The captures of `inputs`: directories walked (recursively, sorted, symbolic
+// links to directories not followed) for .pcap, .pcapng and their .gz;
+// anything else as given, so that a missing or unreadable file gets its row
+// with the error. A folder that cannot be opened or listed to its end is an
+// input of its own, after what was found in it.
+std::vector<GradeInput> capture_files(const std::vector<std::string>& inputs);
+
+// Grades every input with up to `jobs` threads (fewer if the system refuses
+// more); rows in the inputs' order. `progress(done, total, file)` is called
+// after each capture, from one thread at a time.
+std::vector<GradeRow> grade_all(const std::vector<GradeInput>& inputs, const Rubric& rubric,
                                 const AnalysisSettings& settings, unsigned jobs,
                                 const std::function<void(std::size_t, std::size_t, const std::string&)>& progress);
 
