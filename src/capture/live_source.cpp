@@ -41,6 +41,15 @@ LiveOpenError activation_error(pcap_t* handle, int status, const std::string& in
     }
 }
 
+// pcap_activate succeeded, but not quite as asked (libpcap's words, made plain).
+std::string activation_warning(pcap_t* handle, int status, const std::string& interface) {
+    const std::string detail = pcap_geterr(handle);
+    if (status == PCAP_WARNING_PROMISC_NOTSUP)
+        return fmt::format("'{}' cannot be put in promiscuous mode: only traffic to and from this machine is seen{}",
+                           interface, detail.empty() ? "" : " (" + detail + ")");
+    return fmt::format("'{}': {}{}", interface, pcap_statustostr(status), detail.empty() ? "" : " (" + detail + ")");
+}
+
 std::string address_text(const sockaddr* address) {
     char text[INET6_ADDRSTRLEN] = {0};
     if (address->sa_family == AF_INET) {
@@ -70,6 +79,7 @@ struct LiveSource::State {
     CaptureInfo info;
     std::uint64_t frames = 0;
     std::string error;
+    std::string warning;
 
     ~State() {
         if (dumper != nullptr) pcap_dump_close(dumper);
@@ -126,6 +136,7 @@ Result<std::unique_ptr<LiveSource>, LiveOpenError> LiveSource::open(const LiveCa
     pcap_set_tstamp_precision(handle, PCAP_TSTAMP_PRECISION_NANO);  // microseconds where refused
     const int activated = pcap_activate(handle);
     if (activated < 0) return fail(activation_error(handle, activated, options.interface));
+    if (activated > 0) state->warning = activation_warning(handle, activated, options.interface);
 
     bpf_program program{};
     if (pcap_compile(handle, &program, options.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0)
@@ -195,6 +206,8 @@ ReadStatus LiveSource::next(RawFrame& frame) {
 const CaptureInfo& LiveSource::info() const { return state_->info; }
 
 std::string LiveSource::error() const { return state_->error; }
+
+const std::string& LiveSource::warning() const { return state_->warning; }
 
 void LiveSource::set_heartbeat(std::function<void()> heartbeat) { state_->heartbeat = std::move(heartbeat); }
 

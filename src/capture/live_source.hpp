@@ -53,6 +53,9 @@ public:
     [[nodiscard]] const CaptureInfo& info() const override;
     [[nodiscard]] std::string error() const override;
     [[nodiscard]] bool error_is_truncation() const override { return false; }
+    // What libpcap could not do as asked when opening (promiscuous mode on
+    // the "any" device, ...), or empty.
+    [[nodiscard]] const std::string& warning() const;
 
     // Called about once a second while capturing, busy or idle (a status line).
     void set_heartbeat(std::function<void()> heartbeat);

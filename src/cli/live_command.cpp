@@ -198,6 +198,7 @@ int run_live(const LiveOptions& o) {
     const CaptureInfo& info = source.info();
     fmt::print(stderr, "mqscan live: listening on {}, link type {}, snaplen {}, filter '{}'\n", capture.interface,
                info.link_type_name, info.snaplen, capture.filter);
+    if (!source.warning().empty()) fmt::print(stderr, "mqscan live: warning: {}\n", source.warning());
 
     // Each line as soon as it is written, even into a pipe.
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
