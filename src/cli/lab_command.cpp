@@ -109,7 +109,8 @@ int record(const LabOptions& o) {
 
 CLI::App* add_lab_command(CLI::App& app, LabOptions& o) {
     CLI::App* lab = app.add_subcommand("lab", "reference captures of the labs' scenarios, made by mqscan's own "
-                                              "broker and clients on a simulated network");
+                                              "broker and clients on a simulated network; the same broker and "
+                                              "clients on real sockets");
     lab->require_subcommand(1);
     lab->add_subcommand("list", "the scenarios: name and summary, then what the capture shows");
     CLI::App* record = lab->add_subcommand("record", "play a scenario and write its capture");
@@ -137,6 +138,8 @@ CLI::App* add_lab_command(CLI::App& app, LabOptions& o) {
     record->add_option("--late-start", o.record.late_start, "seconds of the scenario before the capture starts")
         ->capture_default_str();
     record->add_flag("--one-direction", o.record.one_direction, "capture only what the clients send");
+    add_lab_broker_command(*lab, o.broker);
+    add_lab_client_commands(*lab, o.client);
     return lab;
 }
 
@@ -145,6 +148,9 @@ int run_lab(const CLI::App& lab, const LabOptions& o) {
         list_scenarios();
         return kExitComplete;
     }
+    if (lab.got_subcommand("broker")) return run_lab_broker(o.broker);
+    if (lab.got_subcommand("pub")) return run_lab_pub(o.client);
+    if (lab.got_subcommand("sub")) return run_lab_sub(o.client);
     return record(o);
 }
 

@@ -98,3 +98,20 @@ stop_capture() {
 capture_lost_packets() {
     grep -Eq '^[1-9][0-9]* packets dropped by|/[1-9][0-9]* \(pcap:' "$1"
 }
+
+# start_lab_broker LOG MQSCAN [ARGS...]: starts `mqscan lab broker -v --port 0 ARGS...` (give
+# --tls-port 0 for a TLS listener: the kernel picks free ports, no race with other tests) and
+# waits until it runs. Its pid goes to $lab_broker_pid, the port in clear to $lab_port, the TLS
+# one (if any) to $lab_tls_port.
+start_lab_broker() {
+    local log=$1 mqscan=$2
+    shift 2
+    start_background "$log" "$mqscan" lab broker -v --port 0 "$@"
+    lab_broker_pid=$last_pid
+    wait_for_line 'mqscan lab broker version .* running' "$log" "$lab_broker_pid" 10 ||
+        die "mqscan lab broker did not start: $(cat "$log")"
+    local ports
+    mapfile -t ports < <(sed -nE 's/^[0-9]+: Opening ipv[46] listen socket on port ([0-9]+)\.$/\1/p' "$log")
+    lab_port=${ports[0]}
+    lab_tls_port=${ports[1]:-}
+}

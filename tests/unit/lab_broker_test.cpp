@@ -100,6 +100,26 @@ TEST_CASE("use_identity_as_username takes the certificate's CN and refuses a cli
     CHECK(log_has(net, "New client connected from 127.0.0.1:40003 as sub2 (p2, c1, k60, u'localhost')."));
 }
 
+TEST_CASE("A listener's identity_as_username holds for its own connections only, as mosquitto's TLS listener "
+          "setting", "[lab][engine]") {
+    lab::Broker broker(open_broker());
+    const Timestamp now = lab_time(0);
+    CHECK(broker.accept(1, now, {"127.0.0.1", 40001, 8883, true}, std::string("localhost")));
+    CHECK(broker.accept(2, now, {"127.0.0.1", 40002, 8883, true}));
+    CHECK(broker.accept(3, now, {"127.0.0.1", 40003, 1883, false}));
+    const std::string names[] = {"tls", "bare", "clear"};
+    for (lab::ConnectionId id = 1; id <= 3; ++id) {
+        const std::string connect = encoded(connect_packet(Version::V311, names[id - 1]), Version::V311);
+        broker.receive(id, Bytes(reinterpret_cast<const std::uint8_t*>(connect.data()), connect.size()), now);
+    }
+    Lines log;
+    for (const lab::LogLine& line : broker.take_log()) log.push_back(line.message);
+    const auto logged = [&log](const std::string& line) { return std::find(log.begin(), log.end(), line) != log.end(); };
+    CHECK(logged("New client connected from 127.0.0.1:40001 as tls (p2, c1, k60, u'localhost')."));
+    CHECK(logged("Client bare disconnected, not authorised."));
+    CHECK(logged("New client connected from 127.0.0.1:40003 as clear (p2, c1, k60)."));
+}
+
 TEST_CASE("A CONNECT with an unknown protocol is refused or dropped as mosquitto does", "[lab][engine]") {
     LabNet net;
     mqtt::Packet level6 = connect_packet(Version::V311, "x");

@@ -126,11 +126,11 @@ bool Broker::accept(ConnectionId id, Timestamp now, PeerInfo peer, std::optional
     Impl& b = *impl_;
     if (b.connections.contains(id)) return false;
     if (b.connections.size() >= b.options.limits.max_connections) {
-        b.log.add(now, "Client connection from {} denied: max_connections exceeded.", peer.address);
+        b.log.connection_denied(now, peer.address);
         b.actions.push_back({Action::Kind::Close, id, {}});
         return false;
     }
-    b.log.add(now, "New connection from {}:{} on port {}.", peer.address, peer.port, peer.local_port);
+    b.log.new_connection(now, peer);
     b.connections.try_emplace(id, id, std::move(peer), std::move(certificate_identity), b.options.limits, now);
     return true;
 }

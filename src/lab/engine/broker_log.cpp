@@ -54,6 +54,19 @@ std::string LogLine::text() const {
     return line;
 }
 
+void BrokerLog::new_connection(Timestamp time, const PeerInfo& peer) {
+    add(time, "New connection from {}:{} on port {}.", peer.address, peer.port, peer.local_port);
+}
+
+void BrokerLog::connection_denied(Timestamp time, std::string_view address) {
+    add(time, "Client connection from {} denied: max_connections exceeded.", address);
+}
+
+void BrokerLog::tls_failure(Timestamp time, std::string_view openssl_error) {
+    if (!openssl_error.empty()) add(time, "OpenSSL Error[0]: {}", openssl_error);
+    add(time, "Client <unknown> disconnected: Protocol error.");
+}
+
 void BrokerLog::client_connected(Timestamp time, const PeerInfo& peer, std::string_view client,
                                  const mqtt::Packet& connect, const std::optional<std::string>& username) {
     const std::string user = username ? fmt::format(", u'{}'", *username) : std::string();

@@ -41,6 +41,14 @@ public:
         lines_.push_back({time, std::move(message)});
     }
 
+    // "New connection from ADDRESS:PORT on port LOCAL." (src/net.c), as a socket is accepted.
+    void new_connection(Timestamp time, const PeerInfo& peer);
+    // One connection too many (src/net.c).
+    void connection_denied(Timestamp time, std::string_view address);
+    // A TLS handshake that failed: OpenSSL's error (src/net_mosq.c, net__print_ssl_error),
+    // then the end of a connection that never had a client id (src/loop.c, the EPROTO errno's words).
+    void tls_failure(Timestamp time, std::string_view openssl_error);
+
     // "New client connected ..." and the will lines after it (src/handle_connect.c).
     void client_connected(Timestamp time, const PeerInfo& peer, std::string_view client,
                           const mqtt::Packet& connect, const std::optional<std::string>& username);

@@ -54,11 +54,16 @@ struct BrokerOptions {
     BrokerLimits limits;
 };
 
-// Where a connection comes from, as mosquitto's log names it.
+// Where a connection comes from, as mosquitto's log names it, and what the
+// listener it reached says of its clients.
 struct PeerInfo {
     std::string address;            // "192.168.1.20", "::1"
     std::uint16_t port = 0;         // the client's port
     std::uint16_t local_port = 1883;  // the broker's listening port
+    // This listener takes the client certificate's CN as the user name, as
+    // use_identity_as_username does for all of them: in mosquitto the setting
+    // belongs to a TLS listener, so one broker can serve it beside a listener in clear.
+    bool identity_as_username = false;
 };
 
 }  // namespace mqscan::lab

@@ -86,8 +86,8 @@ std::optional<ConnectVerdict> check_fields(const IncomingPacket& in, mqtt::Versi
 // checked against the table; mosquitto 2.0 lets nobody in when anonymous
 // clients are not allowed and there is no table.
 ConnectVerdict authenticate(const mqtt::Packet& p, mqtt::Version version, const BrokerOptions& options,
-                            const std::optional<std::string>& certificate_identity) {
-    if (options.use_identity_as_username) {
+                            const PeerInfo& peer, const std::optional<std::string>& certificate_identity) {
+    if (options.use_identity_as_username || peer.identity_as_username) {
         if (!certificate_identity) {
             ConnectVerdict v = refuse(version, reason::kRefusedBadUsernameOrPassword, reason::kBadUsernameOrPassword,
                                       Ending::NotAuthorised);
@@ -120,7 +120,7 @@ ConnectVerdict check_connect(const IncomingPacket& connect, const BrokerOptions&
     if (auto v = check_protocol(p, peer)) return *v;
     const mqtt::Version version = mqtt::version_of_level(p.protocol_level);
     if (auto v = check_fields(connect, version, options, peer)) return *v;
-    return authenticate(p, version, options, certificate_identity);
+    return authenticate(p, version, options, peer, certificate_identity);
 }
 
 }  // namespace mqscan::lab

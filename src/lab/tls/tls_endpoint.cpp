@@ -1,6 +1,7 @@
 #include "lab/tls/tls_endpoint.hpp"
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <stdexcept>
 #include <utility>
@@ -102,6 +103,9 @@ struct TlsEndpoint::Impl {
     // Takes the handshake, then the data, as far as the bytes at hand allow.
     void advance() {
         if (done()) return;
+        // SSL_get_error reads the thread's error queue: it must start empty, or a
+        // long-lived broker would blame one connection for another's error.
+        ERR_clear_error();
         if (!established()) {
             const int result = SSL_do_handshake(ssl.get());
             if (result != 1) {
@@ -131,6 +135,8 @@ struct TlsEndpoint::Impl {
                          [](const TlsEndpointAlert& alert) { return alert.level == 2; });
         if (fatal != record.alerts.rend()) failed.alert = *fatal;
         failed.reason = failure_reason();
+        failed.openssl_error = openssl_error_text();
+        ERR_clear_error();
         failure = std::move(failed);
         pending_plaintext.clear();
         received_plaintext.clear();
@@ -147,6 +153,15 @@ struct TlsEndpoint::Impl {
             text.append(": ").append(
                 X509_verify_cert_error_string(SSL_get_verify_result(ssl.get())));
         return text;
+    }
+
+    // "error:0A0000C7:SSL routines::peer did not return a certificate", as ERR_error_string words it.
+    [[nodiscard]] static std::string openssl_error_text() {
+        const unsigned long error = ERR_peek_error();
+        if (error == 0) return {};
+        std::array<char, 256> text{};
+        ERR_error_string_n(error, text.data(), text.size());
+        return text.data();
     }
 
     void encrypt_pending(std::size_t ciphertext_limit) {

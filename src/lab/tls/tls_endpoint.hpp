@@ -52,6 +52,8 @@ struct TlsFailure {
     // "certificate verify failed: unable to get local issuer certificate",
     // "peer did not return a certificate", "tlsv1 alert unknown ca".
     std::string reason;
+    // The same error as mosquitto logs it after "OpenSSL Error[0]: " (empty without one).
+    std::string openssl_error;
 };
 
 class TlsEndpoint {
