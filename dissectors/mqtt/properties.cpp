@@ -1,5 +1,6 @@
 #include "mqtt/properties.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <fmt/core.h>
@@ -145,5 +146,36 @@ void encode_properties(const std::vector<Property>& properties, std::string& out
     encode_varint(static_cast<std::uint32_t>(block.size()), out);
     out += block;
 }
+
+namespace property {
+
+const Property* find(const std::vector<Property>& properties, std::uint8_t id) {
+    const auto found = std::find_if(properties.begin(), properties.end(), [id](const Property& p) { return p.id == id; });
+    return found == properties.end() ? nullptr : &*found;
+}
+
+std::optional<std::uint32_t> number(const std::vector<Property>& properties, std::uint8_t id) {
+    const Property* found = find(properties, id);
+    if (found == nullptr) return std::nullopt;
+    return found->number;
+}
+
+Property numeric(std::uint8_t id, std::uint32_t value) {
+    Property p;
+    p.id = id;
+    p.kind = find_property(id)->kind;
+    p.number = value;
+    return p;
+}
+
+Property text(std::uint8_t id, std::string value) {
+    Property p;
+    p.id = id;
+    p.kind = PropertyKind::Utf8;
+    p.text = std::move(value);
+    return p;
+}
+
+}  // namespace property
 
 }  // namespace mqscan::mqtt

@@ -2,6 +2,7 @@
 // MQTT 5.0 properties [MQTT-2.2.2]: the table of all of them, and their codec.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,35 @@ struct PropertyInfo {
 
 // nullptr for an identifier the specification does not define.
 const PropertyInfo* find_property(std::uint8_t id);
+
+// The properties read or written by name elsewhere [MQTT 5.0 §2.2.2.2].
+namespace property {
+
+inline constexpr std::uint8_t kMessageExpiryInterval = 2;
+inline constexpr std::uint8_t kSubscriptionIdentifier = 11;
+inline constexpr std::uint8_t kSessionExpiryInterval = 17;
+inline constexpr std::uint8_t kAssignedClientIdentifier = 18;
+inline constexpr std::uint8_t kServerKeepAlive = 19;
+inline constexpr std::uint8_t kAuthenticationMethod = 21;
+inline constexpr std::uint8_t kWillDelayInterval = 24;
+inline constexpr std::uint8_t kReceiveMaximum = 33;
+inline constexpr std::uint8_t kTopicAliasMaximum = 34;
+inline constexpr std::uint8_t kTopicAlias = kTopicAliasProperty;
+inline constexpr std::uint8_t kMaximumQos = 36;
+inline constexpr std::uint8_t kUserProperty = 38;
+inline constexpr std::uint8_t kMaximumPacketSize = 39;
+
+// The first property with this identifier, or nullptr.
+const Property* find(const std::vector<Property>& properties, std::uint8_t id);
+// The value of the first numeric property with this identifier.
+std::optional<std::uint32_t> number(const std::vector<Property>& properties, std::uint8_t id);
+
+// A numeric property, encoded as the table of properties says.
+Property numeric(std::uint8_t id, std::uint32_t value);
+// A UTF-8 string property.
+Property text(std::uint8_t id, std::string value);
+
+}  // namespace property
 
 // Reads a property length and that many bytes of properties. Returns false
 // when the packet cannot be read further (unknown id, length past the end).

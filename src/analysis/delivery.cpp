@@ -6,15 +6,13 @@
 
 #include "analysis/delivery_words.hpp"
 #include "analysis/topic_filter.hpp"
+#include "mqtt/properties.hpp"
 
 namespace mqscan {
 namespace {
 
 using mqtt::Packet;
 using mqtt::PacketType;
-
-constexpr std::uint8_t kSessionExpiryInterval = 0x11;    // 5.0 §3.1.2.11.2
-constexpr std::uint8_t kAssignedClientIdentifier = 0x12;  // 5.0 §3.2.2.3.7
 
 // SUBSCRIBEs awaiting their SUBACK per connection: a client rarely has more
 // in flight; past it the oldest is dropped and its SUBACK goes unread.
@@ -28,18 +26,13 @@ constexpr std::size_t kListingBytes = 16 * 1024 * 1024;
 constexpr std::size_t kFilterBytes = 8 * 1024 * 1024;
 constexpr std::size_t kTopicBytes = 8 * 1024 * 1024;
 
-const mqtt::Property* find_property(const Packet& p, std::uint8_t id) {
-    const auto found = std::find_if(p.properties.begin(), p.properties.end(),
-                                    [id](const mqtt::Property& property) { return property.id == id; });
-    return found == p.properties.end() ? nullptr : &*found;
-}
 
 // Whether the session outlives the connection: 3.x without clean session
 // [MQTT-3.1.2-4 in 3.1.1]; 5.0 with a session expiry interval above 0
 // [MQTT-3.1.2-23].
 bool session_persists(const Packet& connect, mqtt::Version version) {
     if (version != mqtt::Version::V5) return !connect.clean_session();
-    const mqtt::Property* expiry = find_property(connect, kSessionExpiryInterval);
+    const mqtt::Property* expiry = mqtt::property::find(connect.properties, mqtt::property::kSessionExpiryInterval);
     return expiry != nullptr && expiry->number > 0;
 }
 
@@ -194,7 +187,7 @@ void DeliveryAnalyzer::on_connect(ConnectionState& s, const MqttPacketEvent& e) 
 
 void DeliveryAnalyzer::on_connack(ConnectionState& s, const MqttPacketEvent& e) {
     const Packet& p = e.packet;
-    const mqtt::Property* assigned = find_property(p, kAssignedClientIdentifier);
+    const mqtt::Property* assigned = mqtt::property::find(p.properties, mqtt::property::kAssignedClientIdentifier);
     if (assigned != nullptr && s.client_id.empty()) bind_identity(s, assigned->text);
     // Accepted without a session although one was asked for: the broker had
     // none, so no earlier subscription survives [MQTT-3.2.2-3].
@@ -207,7 +200,7 @@ void DeliveryAnalyzer::on_connack(ConnectionState& s, const MqttPacketEvent& e) 
 
 void DeliveryAnalyzer::on_client_disconnect(ConnectionState& s, const MqttPacketEvent& e) {
     const Packet& p = e.packet;
-    if (const mqtt::Property* expiry = find_property(p, kSessionExpiryInterval))
+    if (const mqtt::Property* expiry = mqtt::property::find(p.properties, mqtt::property::kSessionExpiryInterval))
         s.session_persists = expiry->number > 0;
     // Only a normal DISCONNECT (3.x, or 5.0 reason 0x00) discards the will;
     // 0x04 "disconnect with will message" and the error codes keep it [MQTT-3.1.2-10].

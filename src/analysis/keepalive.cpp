@@ -4,13 +4,13 @@
 #include <fmt/core.h>
 
 #include "report/time_format.hpp"
+#include "mqtt/properties.hpp"
 
 namespace mqscan {
 namespace {
 
 using mqtt::PacketType;
 
-constexpr std::uint8_t kServerKeepAliveProperty = 0x13;  // CONNACK (MQTT 5.0 §3.2.2.3.14)
 constexpr std::uint8_t kKeepAliveTimeout = 0x8D;         // DISCONNECT reason (MQTT 5.0 §3.14.2.1)
 constexpr std::int64_t kSecond = 1'000'000'000;
 // A client's timer fires a little after the period (its loop, its scheduler):
@@ -115,10 +115,8 @@ void KeepaliveAnalyzer::on_broker_packet(ConnectionState& state, const MqttPacke
     const mqtt::Packet& p = event.packet;
     if (p.type == PacketType::Pingresp) on_pingresp(state, event);
     if (p.type == PacketType::Connack && event.version == mqtt::Version::V5) {
-        const auto found = std::find_if(p.properties.begin(), p.properties.end(), [](const mqtt::Property& q) {
-            return q.id == kServerKeepAliveProperty;
-        });
-        if (found != p.properties.end()) state.report.server_keepalive = static_cast<std::uint16_t>(found->number);
+        if (const auto server_keepalive = mqtt::property::number(p.properties, mqtt::property::kServerKeepAlive))
+            state.report.server_keepalive = static_cast<std::uint16_t>(*server_keepalive);
     }
     // Only 5.0 lets the broker send DISCONNECT (MQTT 5.0 §3.14); absent, the reason is 0x00.
     if (p.type == PacketType::Disconnect && !state.broker_disconnect) {

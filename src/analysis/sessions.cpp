@@ -3,22 +3,12 @@
 #include <algorithm>
 
 #include "analysis/session_ending.hpp"
+#include "mqtt/properties.hpp"
 
 namespace mqscan {
 namespace {
 
 using mqtt::PacketType;
-
-// 5.0 property identifiers [MQTT-2.2.2.2].
-constexpr std::uint8_t kSessionExpiryInterval = 0x11;
-constexpr std::uint8_t kAssignedClientIdentifier = 0x12;
-constexpr std::uint8_t kServerKeepAlive = 0x13;
-
-const mqtt::Property* find_property(const mqtt::Packet& packet, std::uint8_t id) {
-    const auto found = std::find_if(packet.properties.begin(), packet.properties.end(),
-                                    [id](const mqtt::Property& p) { return p.id == id; });
-    return found == packet.properties.end() ? nullptr : &*found;
-}
 
 // Strings from the capture are kept up to the payload cap, as in the packet
 // listing: 10,000 sessions of 64 KiB client ids must not cost gigabytes.
@@ -36,7 +26,7 @@ void read_connect(SessionReport& s, const mqtt::Packet& connect, FrameRef at, st
     s.client_id = capped(connect.client_id, cap);
     s.keepalive = connect.keepalive;
     s.clean_start = connect.clean_session();
-    if (const mqtt::Property* p = find_property(connect, kSessionExpiryInterval))
+    if (const mqtt::Property* p = mqtt::property::find(connect.properties, mqtt::property::kSessionExpiryInterval))
         s.session_expiry = p->number;
     s.username = capped_optional(connect.username, cap);
     s.password = capped_optional(connect.password, cap);
@@ -50,11 +40,11 @@ void read_connack(SessionReport& s, const mqtt::Packet& connack, FrameRef at, st
     s.connack_frame = at.number;
     s.connack_code = connack.reason_code;
     s.session_present = connack.session_present;
-    if (const mqtt::Property* p = find_property(connack, kAssignedClientIdentifier)) {
+    if (const mqtt::Property* p = mqtt::property::find(connack.properties, mqtt::property::kAssignedClientIdentifier)) {
         s.client_id = capped(p->text, cap);
         s.client_id_assigned = true;
     }
-    if (const mqtt::Property* p = find_property(connack, kServerKeepAlive))
+    if (const mqtt::Property* p = mqtt::property::find(connack.properties, mqtt::property::kServerKeepAlive))
         s.server_keepalive = static_cast<std::uint16_t>(p->number);
 }
 

@@ -1,5 +1,6 @@
 #include "report/mosquitto_log.hpp"
 #include "report/terminal_text.hpp"
+#include "mqtt/properties.hpp"
 
 #include <deque>
 #include <iterator>
@@ -29,8 +30,6 @@ using mqtt::PacketType;
 // mosquitto formats a line into a 1000-byte buffer, so it keeps at most 999 bytes.
 constexpr std::size_t kLogLineMax = 999;
 constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
-constexpr std::uint8_t kAssignedClientIdentifier = 0x12;
-constexpr std::uint8_t kAuthenticationMethod = 0x15;
 constexpr std::uint8_t kFirstFailureCode = 0x80;
 // More packets waiting than a client pipelines: the first one's answer is not in the
 // capture (lost, or a capture of one direction only), so it stops holding the others.
@@ -78,14 +77,8 @@ int flag(bool b) { return b ? 1 : 0; }
 std::uint16_t mid(const Packet& p) { return p.packet_id.value_or(0); }
 int code(const Packet& p) { return p.reason_code.value_or(0); }
 
-const mqtt::Property* property(const Packet& p, std::uint8_t id) {
-    for (const mqtt::Property& prop : p.properties)
-        if (prop.id == id) return &prop;
-    return nullptr;
-}
-
 std::string auth_method(const Packet& p) {
-    const mqtt::Property* method = property(p, kAuthenticationMethod);
+    const mqtt::Property* method = mqtt::property::find(p.properties, mqtt::property::kAuthenticationMethod);
     return method != nullptr ? method->text : "";
 }
 
@@ -147,7 +140,7 @@ void new_connection(const ConnectionSummary& c, Lines& out) {
 void connect_lines(const Request& r, const Packet* connack, Client& client,
                    const ConnectionSummary& c, Lines& out) {
     if (connack == nullptr || code(*connack) != 0) return;
-    if (const mqtt::Property* assigned = property(*connack, kAssignedClientIdentifier))
+    if (const mqtt::Property* assigned = mqtt::property::find(connack->properties, mqtt::property::kAssignedClientIdentifier))
         client.id = assigned->text;
     const Packet& connect = r.packet;
     const std::string fields = fmt::format("as {} (p{}, c{}, k{}", client.id, protocol_number(client.version),

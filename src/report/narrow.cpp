@@ -5,6 +5,7 @@
 
 #include "analysis/topic_filter.hpp"
 #include "analysis/session_text.hpp"
+#include "mqtt/properties.hpp"
 
 namespace mqscan {
 namespace {
@@ -78,10 +79,9 @@ std::uint32_t exchange_key(Direction from, std::uint16_t packet_id) {
 
 // The 5.0 CONNACK's Assigned Client Identifier [MQTT-3.2.2.3.7], else nullptr.
 const std::string* assigned_client_id(const mqtt::Packet& connack) {
-    constexpr std::uint8_t kAssignedClientIdentifier = 0x12;
-    for (const mqtt::Property& p : connack.properties)
-        if (p.id == kAssignedClientIdentifier) return &p.text;
-    return nullptr;
+    const mqtt::Property* assigned =
+        mqtt::property::find(connack.properties, mqtt::property::kAssignedClientIdentifier);
+    return assigned == nullptr ? nullptr : &assigned->text;
 }
 
 // The last packet of an exchange: its id is free again.
