@@ -1,7 +1,5 @@
 #include "core/mqtt_recorder.hpp"
 
-#include <algorithm>
-
 namespace mqscan {
 namespace {
 
@@ -71,7 +69,7 @@ mqtt::Packet MqttRecorder::listed_copy(const mqtt::Packet& packet, bool& trimmed
 
 void MqttRecorder::on_mqtt_connection(const ConnectionSummary& connection) {
     if (connection.id >= max_connections_) return;
-    MqttConnectionReport& report = connections_[connection.id];
+    MqttConnectionReport& report = connections_.at(connection.id);
     report.connection = connection.id;
 }
 
@@ -81,7 +79,7 @@ void MqttRecorder::on_mqtt_packet(const MqttPacketEvent& event) {
         ++unlisted_;
         return;
     }
-    MqttConnectionReport& report = connections_[event.connection.id];
+    MqttConnectionReport& report = connections_.at(event.connection.id);
     report.connection = event.connection.id;
     report.version = event.version;
     report.version_from_connect = event.version_from_connect;
@@ -110,13 +108,6 @@ void MqttRecorder::on_mqtt_packet(const MqttPacketEvent& event) {
         MqttPacketRecord{event.at.number, event.at.time, event.dir, std::move(copy), event.malformed, trimmed});
 }
 
-std::vector<MqttConnectionReport> MqttRecorder::take() {
-    std::vector<MqttConnectionReport> out;
-    out.reserve(connections_.size());
-    for (auto& [id, report] : connections_) out.push_back(std::move(report));
-    connections_.clear();
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.connection < b.connection; });
-    return out;
-}
+std::vector<MqttConnectionReport> MqttRecorder::take() { return connections_.take(); }
 
 }  // namespace mqscan

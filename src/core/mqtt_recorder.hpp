@@ -1,7 +1,6 @@
 #pragma once
 
-#include <unordered_map>
-
+#include "analysis/listed_records.hpp"
 #include "mqscan/events.hpp"
 #include "mqscan/mqtt_report.hpp"
 
@@ -13,7 +12,8 @@ namespace mqscan {
 class MqttRecorder final : public EventSink {
 public:
     MqttRecorder(std::size_t max_connections, std::size_t max_packets_listed, std::size_t field_cap)
-        : max_connections_(max_connections), max_listed_(max_packets_listed), field_cap_(field_cap) {}
+        : max_connections_(max_connections), max_listed_(max_packets_listed), field_cap_(field_cap),
+          connections_(max_connections) {}
 
     void on_mqtt_connection(const ConnectionSummary& connection) override;
     void on_mqtt_packet(const MqttPacketEvent& event) override;
@@ -36,7 +36,7 @@ private:
     std::size_t listed_ = 0;
     std::uint64_t unlisted_ = 0;
     std::uint64_t total_ = 0;
-    std::unordered_map<std::uint64_t, MqttConnectionReport> connections_;
+    ListedRecords<MqttConnectionReport> connections_;  // in place by id: taken without a second copy
 };
 
 // Hands each event to two sinks (the second may be null).

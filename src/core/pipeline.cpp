@@ -5,9 +5,11 @@ namespace mqscan {
 Pipeline::Pipeline(LinkType link, const AnalysisSettings& settings, AnalysisHooks hooks)
     : link_(link), report_(settings.limits, hooks.events), mqtt_recorder_(settings.limits.max_connections_listed, settings.mqtt.max_packets_listed,
                      settings.mqtt.payload_cap),
-      analyses_(settings, report_), analyses_and_hook_(analyses_, hooks.events),
-      events_(mqtt_recorder_, settings.analyze ? &analyses_and_hook_ : hooks.events),
-      analyze_(settings.analyze), sessions_(settings, report_, events_),
+      analyses_(settings.analyze ? std::optional<Analyses>(std::in_place, settings, report_) : std::optional<Analyses>()),
+      analyses_and_hook_(analyses_ ? std::optional<EventFanout>(std::in_place, *analyses_, hooks.events)
+                                   : std::optional<EventFanout>()),
+      events_(mqtt_recorder_, analyses_and_hook_ ? &*analyses_and_hook_ : hooks.events),
+      sessions_(settings, report_, events_),
       streams_(sessions_, hooks.streams),
       tracker_(settings.limits, settings.server_ports, report_, &streams_) {}
 
@@ -36,7 +38,7 @@ void Pipeline::record_notes(const RawFrame& frame) {
 CaptureReport Pipeline::finish(CaptureInfo capture) {
     tracker_.finish();
     report_.sort_records();
-    if (analyze_) analyses_.finish(report_);
+    if (analyses_) analyses_->finish(report_);
     capture.packets = report_.counters().packets_read;
     capture.bytes = bytes_;
     capture.truncated_frames = truncated_frames_;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "analysis/analyses.hpp"
 #include "core/mqtt_recorder.hpp"
 #include "core/report_builder.hpp"
@@ -30,10 +32,10 @@ private:
     LinkType link_;
     ReportBuilder report_;
     MqttRecorder mqtt_recorder_;
-    Analyses analyses_;
-    EventFanout analyses_and_hook_;
+    // Made only when analysing: their tables cost time and memory to set up.
+    std::optional<Analyses> analyses_;
+    std::optional<EventFanout> analyses_and_hook_;
     EventFanout events_;
-    bool analyze_;
     SessionManager sessions_;
     StreamFanout streams_;
     ConnectionTracker tracker_;
