@@ -351,7 +351,11 @@ std::vector<std::string> MosquittoLog::lines_at_end(const ConnectionSummary& c) 
 }
 
 void MosquittoLogPrinter::write(const std::vector<std::string>& lines) {
-    for (const std::string& line : lines) fmt::print(out_, "{}\n", line);
+    // fwrite, not fmt::print (which throws): a failed write is seen once, at the end.
+    for (const std::string& line : lines) {
+        std::fwrite(line.data(), 1, line.size(), out_);
+        std::fputc('\n', out_);
+    }
 }
 
 }  // namespace mqscan
