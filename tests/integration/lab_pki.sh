@@ -1,6 +1,8 @@
 # The lab's certificates made with the openssl command (LABS.md, lab 2), for the integration
 # scripts that source this file (they set `pki`, a directory, and `STUDENT`), and the start of
-# their brokers' configuration.
+# their brokers' configuration. CA_SUBJECT, BROKER_CN and BROKER_KEY_TYPE (ec), when set, replace
+# the CA's subject, the broker certificate's CN and its RSA key (lab_real_vs_simulated.sh gives
+# them those of `mqscan lab record`).
 
 # signed_certificate NAME SUBJECT KEY_OPTIONS... : a key and a certificate signed by the CA.
 signed_certificate() {
@@ -19,10 +21,12 @@ signed_certificate() {
 make_certificates() {
     mkdir -p "$pki"
     openssl req -x509 -nodes -utf8 -newkey rsa:2048 -days 10000 -keyout "$pki/ca.key" \
-        -subj "/O=Ciel Enseignant/OU=iot Enseignant/CN=Ciel CA" -out "$pki/ca.crt" 2>/dev/null
+        -subj "${CA_SUBJECT:-/O=Ciel Enseignant/OU=iot Enseignant/CN=Ciel CA}" -out "$pki/ca.crt" 2>/dev/null
     # The clients connect to 127.0.0.1, which the broker's certificate must name.
     echo "subjectAltName=DNS:localhost,IP:127.0.0.1" >"$pki/broker.ext"
-    signed_certificate broker "/O=Ciel $STUDENT/OU=iot $STUDENT/CN=localhost" -newkey rsa:2048
+    local broker_key=(-newkey rsa:2048)
+    [[ ${BROKER_KEY_TYPE:-rsa} == ec ]] && broker_key=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
+    signed_certificate broker "/O=Ciel $STUDENT/OU=iot $STUDENT/CN=${BROKER_CN:-localhost}" "${broker_key[@]}"
     echo "extendedKeyUsage=clientAuth" >"$pki/client.ext"
     signed_certificate client "/O=Ciel $STUDENT/CN=localhost" \
         -newkey ec -pkeyopt ec_paramgen_curve:P-256
