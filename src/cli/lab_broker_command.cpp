@@ -8,7 +8,6 @@
 #include <stdexcept>
 
 #include "cli/exit_codes.hpp"
-#include "lab/engine/engine_time.hpp"
 #include "lab/engine/password_file.hpp"
 #include "lab/real/broker_server.hpp"
 #include "lab/real/mosquitto_options.hpp"
@@ -19,12 +18,23 @@ namespace {
 
 using lab::real::ListenerSettings;
 
-// mosquitto's start and stop lines, stamped as its log stamps them: always
-// printed, so that a script can wait for "running".
-void announce(std::string_view message) {
-    const lab::LogLine line{lab::real::WallClock().now(), std::string(message)};
-    fmt::print(stderr, "{}\n", line.text());
-}
+// The broker's log on stderr. Once stderr refuses a line (a closed pipe, a
+// full disk) nothing more is written to it, and the broker goes on serving:
+// there is nowhere left to say it, and a log is no reason to stop.
+class StderrLog {
+public:
+    void write(const lab::LogLine& line) {
+        if (refused_) return;
+        const std::string text = line.text() + "\n";
+        refused_ = std::fwrite(text.data(), 1, text.size(), stderr) != text.size();
+    }
+    // mosquitto's start and stop lines, stamped as its log stamps them: always
+    // written, so that a script can wait for "running".
+    void announce(std::string_view message) { write({lab::real::WallClock().now(), std::string(message)}); }
+
+private:
+    bool refused_ = false;
+};
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -67,9 +77,14 @@ lab::real::BrokerServerOptions server_options(const LabBrokerOptions& o) {
     if (tls_asked && !o.tls_port)
         throw std::invalid_argument("--cafile, --certfile, --keyfile, --require-certificate and "
                                     "--use-identity-as-username are settings of the TLS listener: add --tls-port");
+    // Without a certificate asked for, no client has a CN: every one would be refused.
+    if (o.use_identity_as_username && !o.require_certificate)
+        throw std::invalid_argument("--use-identity-as-username needs --require-certificate: without a client "
+                                    "certificate there is no identity to use");
     lab::real::BrokerServerOptions server;
     server.broker = broker_options(o);
     server.limits.max_connections = o.max_connections;
+    server.limits.connect_timeout_ms = o.connect_timeout * 1000;
     server.listeners.push_back(ListenerSettings{o.bind, o.port, std::nullopt, false});
     if (o.tls_port) server.listeners.push_back(tls_listener(o));
     return server;
@@ -104,6 +119,10 @@ CLI::App* add_lab_broker_command(CLI::App& lab, LabBrokerOptions& o) {
     broker->add_option("--max-connections", o.max_connections, "connections open at once (TLS handshakes included)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{4096}))
         ->capture_default_str();
+    broker->add_option("--connect-timeout", o.connect_timeout,
+                       "seconds for a connection's CONNECT to arrive, from its accept or the end of its TLS handshake")
+        ->check(CLI::Range(std::uint32_t{1}, std::uint32_t{3600}))
+        ->capture_default_str();
     broker->add_option("--max-packet-size", o.max_packet_size, "the largest MQTT packet read, in bytes")
         ->check(CLI::Range(std::uint32_t{64}, std::uint32_t{268'435'455}))
         ->capture_default_str();
@@ -121,21 +140,22 @@ int run_lab_broker(const LabBrokerOptions& o) {
     }
     // Signals are held from here, so that one sent as soon as "running" is printed stops the broker cleanly.
     const lab::real::StopSignals stop;
+    StderrLog log;
     const bool verbose = o.verbose;
-    auto server = lab::real::BrokerServer::open(options, [verbose](const lab::LogLine& line) {
-        if (verbose) fmt::print(stderr, "{}\n", line.text());
+    auto server = lab::real::BrokerServer::open(options, [verbose, &log](const lab::LogLine& line) {
+        if (verbose) log.write(line);
     });
-    announce("mqscan lab broker version " MQSCAN_VERSION " starting");
+    log.announce("mqscan lab broker version " MQSCAN_VERSION " starting");
     if (!server) {
         fmt::print(stderr, "mqscan lab broker: {}\n", server.error());
         return kExitUnreadable;
     }
     const std::string family = o.bind.find(':') != std::string::npos ? "ipv6" : "ipv4";
     for (const std::uint16_t port : (*server)->ports())
-        announce(fmt::format("Opening {} listen socket on port {}.", family, port));
-    announce("mqscan lab broker version " MQSCAN_VERSION " running");
+        log.announce(fmt::format("Opening {} listen socket on port {}.", family, port));
+    log.announce("mqscan lab broker version " MQSCAN_VERSION " running");
     (*server)->run(stop);
-    announce("mqscan lab broker version " MQSCAN_VERSION " terminating");
+    log.announce("mqscan lab broker version " MQSCAN_VERSION " terminating");
     return kExitComplete;
 }
 

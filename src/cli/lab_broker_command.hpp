@@ -23,6 +23,7 @@ struct LabBrokerOptions {
     std::string password_file;
     bool allow_anonymous = false;  // with a password file; without one, every client is let in
     std::size_t max_connections = 256;
+    std::uint32_t connect_timeout = 10;  // seconds
     std::uint32_t max_packet_size = 1024 * 1024;
     bool verbose = false;
 };

@@ -82,6 +82,21 @@ TEST_CASE("QosSession holds messages past the window and drops past the queue", 
     CHECK(next[0].packet_id == std::optional<std::uint16_t>(2));
 }
 
+TEST_CASE("QosSession drops past its queue's payload bytes, and takes more once they went", "[lab][engine]") {
+    QosLimits limits{1, 100, 10};
+    limits.max_queued_bytes = 10;
+    QosSession session(limits);
+    CHECK(session.offer(message("a", std::string(50, 'x')), true).outcome == QosSession::Offer::Outcome::Sent);
+    CHECK(session.offer(message("b", "123456"), true).outcome == QosSession::Offer::Outcome::Queued);
+    CHECK(session.offer(message("c", "1234"), true).outcome == QosSession::Offer::Outcome::Queued);  // 10: full
+    CHECK(session.offer(message("d", "1"), true).outcome == QosSession::Offer::Outcome::Dropped);
+    CHECK(session.queued_bytes() == 10);
+    session.acknowledge(ack(PacketType::Puback, 1));
+    REQUIRE(session.send_queued().size() == 1);  // b, into the window
+    CHECK(session.queued_bytes() == 4);
+    CHECK(session.offer(message("e", "123456"), true).outcome == QosSession::Offer::Outcome::Queued);
+}
+
 TEST_CASE("QosSession resumes in the order first sent: PUBLISH with DUP, or PUBREL", "[lab][engine]") {
     QosSession session({10, 10, 10});
     session.offer(message("one", "1", 2), true);
@@ -137,6 +152,19 @@ TEST_CASE("Retained messages come in mosquitto's order and are cleared", "[lab][
     CHECK(store.store(message("maison/salon", "")) == RetainedStore::Outcome::Cleared);
     CHECK(store.size() == 4);
     CHECK(topics(store.matching("maison/salon/#")) == std::vector<std::string>{"maison/salon/temperature"});
+}
+
+TEST_CASE("RetainedStore keeps at most its bytes of topics and payloads", "[lab][engine]") {
+    RetainedStore store(100, 10);
+    CHECK(store.store(message("a", "1234")) == RetainedStore::Outcome::Kept);  // 5 bytes
+    CHECK(store.store(message("b", "12345")) == RetainedStore::Outcome::Refused);  // 5 + 6 > 10
+    CHECK(store.store(message("a", "123456789")) == RetainedStore::Outcome::Kept);  // replaces: 10
+    CHECK(store.bytes() == 10);
+    CHECK(store.store(message("a", "1234567890")) == RetainedStore::Outcome::Refused);
+    CHECK(store.matching("a").front()->payload == "123456789");  // the earlier one stays
+    CHECK(store.store(message("a", "")) == RetainedStore::Outcome::Cleared);
+    CHECK(store.bytes() == 0);
+    CHECK(store.store(message("b", "12345")) == RetainedStore::Outcome::Kept);
 }
 
 TEST_CASE("The retained store refuses a new topic when full, not a new message for a kept one", "[lab][engine]") {

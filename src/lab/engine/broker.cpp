@@ -31,12 +31,12 @@ Ending ending_of(Violation violation) {
 
 Broker::Impl::Impl(BrokerOptions broker_options)
     : options(std::move(broker_options)), sessions(options.limits.max_sessions),
-      subscriptions(options.limits.max_subscriptions), retained(options.limits.max_retained),
+      subscriptions(options.limits.max_subscriptions), retained(options.limits.max_retained, options.limits.max_retained_bytes),
       client_ids(options.seed, options.auto_id_prefix) {}
 
 QosLimits Broker::Impl::qos_limits() const {
     const std::uint16_t inflight = options.limits.max_inflight_messages;
-    return {inflight, options.limits.max_queued_messages, inflight};
+    return {inflight, options.limits.max_queued_messages, inflight, options.limits.max_queued_bytes};
 }
 
 void Broker::Impl::receive(BrokerConnection& c, Bytes bytes, Timestamp now) {
@@ -95,10 +95,16 @@ void Broker::Impl::fail(BrokerConnection& c, Violation violation, Timestamp now)
     end(c, ending_of(violation), now, disconnect_reason(violation));
 }
 
+std::optional<Timestamp> Broker::Impl::silence_deadline(const BrokerConnection& c) const {
+    const std::optional<Timestamp> keepalive = broker_keepalive_deadline(c.last_packet, c.keepalive);
+    const std::optional<std::uint32_t> timeout = options.limits.connect_timeout_ms;
+    if (c.connected || !timeout) return keepalive;
+    return earliest(keepalive, Timestamp{c.accepted.ns + std::int64_t{*timeout} * 1'000'000});
+}
+
 std::optional<Timestamp> Broker::Impl::next_deadline() const {
     std::optional<Timestamp> next = earliest(wills.next_due(), sessions.next_expiry());
-    for (const auto& [id, c] : connections)
-        next = earliest(next, broker_keepalive_deadline(c.last_packet, c.keepalive));
+    for (const auto& [id, c] : connections) next = earliest(next, silence_deadline(c));
     return next;
 }
 
@@ -108,7 +114,7 @@ void Broker::Impl::advance(Timestamp now) {
     for (std::optional<Timestamp> due = next_deadline(); due && *due <= now; due = next_deadline()) {
         std::vector<ConnectionId> silent;
         for (const auto& [id, c] : connections) {
-            const std::optional<Timestamp> deadline = broker_keepalive_deadline(c.last_packet, c.keepalive);
+            const std::optional<Timestamp> deadline = silence_deadline(c);
             if (deadline && *deadline <= *due) silent.push_back(id);
         }
         for (ConnectionId id : silent) end(connections.at(id), Ending::KeepaliveTimeout, now);

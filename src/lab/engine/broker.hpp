@@ -18,7 +18,8 @@
 // - a will with a delay is published at once when its client id is taken over;
 // - no max_keepalive (Server Keep Alive), no ACLs, no persistence, no bridges;
 // - the password table is clear text, where mosquitto's file holds hashes;
-// - max_retained, max_subscriptions and max_sessions are limits mosquitto does not have.
+// - max_retained, max_retained_bytes, max_subscriptions and max_sessions are limits mosquitto
+//   does not have; max_queued_bytes has a default (mosquitto's has none).
 
 #include <cstddef>
 #include <memory>

@@ -27,7 +27,7 @@ struct BrokerConnection {
     BrokerConnection(ConnectionId connection, PeerInfo from, std::optional<std::string> identity,
                      const BrokerLimits& limits, Timestamp now)
         : id(connection), peer(std::move(from)), certificate_identity(std::move(identity)),
-          reader(limits.max_packet_size), aliases(limits.max_topic_aliases), last_packet(now) {}
+          reader(limits.max_packet_size), aliases(limits.max_topic_aliases), accepted(now), last_packet(now) {}
 
     ConnectionId id;
     PeerInfo peer;
@@ -39,6 +39,7 @@ struct BrokerConnection {
     std::string client_id;
     // Before a CONNECT says otherwise, mosquitto's default (src/context.c).
     std::uint16_t keepalive = 60;
+    Timestamp accepted;
     Timestamp last_packet;
     std::optional<Message> will;
     std::uint32_t will_delay = 0;
@@ -59,6 +60,9 @@ struct Broker::Impl {
     void fail(BrokerConnection& c, Violation violation, Timestamp now);
     void advance(Timestamp now);
     [[nodiscard]] std::optional<Timestamp> next_deadline() const;
+    // When the connection has been silent too long: its keep alive, or before
+    // its CONNECT, limits.connect_timeout_ms.
+    [[nodiscard]] std::optional<Timestamp> silence_deadline(const BrokerConnection& c) const;
 
     // broker_connect.cpp
     void on_connect(BrokerConnection& c, const IncomingPacket& in, Timestamp now);

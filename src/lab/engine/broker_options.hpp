@@ -20,12 +20,18 @@ struct BrokerLimits {
     // Per session: QoS 1 and 2 messages queued for a client that is offline
     // or whose window is full; more are dropped (mosquitto's max_queued_messages).
     std::size_t max_queued_messages = 1000;
+    // Per session: the payload bytes of those messages; past it, more are
+    // dropped too (mosquitto's max_queued_bytes, which has no default).
+    std::size_t max_queued_bytes = 8 * 1024 * 1024;
     // Per session: QoS 1 and 2 messages in flight to a 3.x client, and received
     // QoS 2 messages held until their PUBREL; announced to 5.0 clients as the
     // Receive Maximum (mosquitto's max_inflight_messages).
     std::uint16_t max_inflight_messages = 20;
     // Retained topics; a new one past it is not retained (mosquitto has no such limit).
     std::size_t max_retained = 10'000;
+    // Retained messages' topic and payload bytes, all together; a message past
+    // it is not retained (mosquitto has no such limit).
+    std::size_t max_retained_bytes = 64 * 1024 * 1024;
     // Per session: subscriptions held; one more is refused in its SUBACK
     // (mosquitto has no such limit).
     std::size_t max_subscriptions = 1000;
@@ -34,6 +40,10 @@ struct BrokerLimits {
     std::size_t max_sessions = 10'000;
     // Topic aliases a 5.0 client may set (mosquitto's max_topic_alias).
     std::uint16_t max_topic_aliases = 10;
+    // From accept(), for a connection's CONNECT to arrive; then it ends as a
+    // keep alive cut does. None: mosquitto's bound, 1.5 × its default keep
+    // alive of 60 s (the real broker sets one: idle sockets must not hold every slot).
+    std::optional<std::uint32_t> connect_timeout_ms;
 };
 
 struct BrokerOptions {

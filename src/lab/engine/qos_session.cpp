@@ -11,10 +11,13 @@ QosSession::Offer QosSession::offer(Message message, bool online) {
         return {Outcome::Sent, std::nullopt, publish_packet(message, std::nullopt, false)};
     }
     const bool goes_now = online && queued_.empty() && window_open();
-    if (!goes_now && queued_.size() >= limits_.max_queued) return {};
+    const std::size_t bytes = message.payload.size();
+    if (!goes_now && (queued_.size() >= limits_.max_queued || bytes > limits_.max_queued_bytes - queued_bytes_))
+        return {};
     const std::optional<std::uint16_t> id = allocate_id();
     if (!id) return {};
     if (goes_now) return {Outcome::Sent, id, launch(*id, std::move(message))};
+    queued_bytes_ += bytes;
     queued_.push_back({*id, std::move(message)});
     return {Outcome::Queued, id, std::nullopt};
 }
@@ -80,6 +83,7 @@ std::vector<mqtt::Packet> QosSession::send_queued() {
     while (!queued_.empty() && window_open()) {
         Queued next = std::move(queued_.front());
         queued_.pop_front();
+        queued_bytes_ -= next.message.payload.size();
         out.push_back(launch(next.id, std::move(next.message)));
     }
     return out;

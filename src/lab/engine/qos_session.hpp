@@ -27,6 +27,8 @@ struct QosLimits {
     std::size_t max_queued = 1000;
     // Received QoS 2 messages held until their PUBREL: our own Receive Maximum.
     std::uint16_t receive_window = 65535;
+    // The payload bytes of the queued messages (mosquitto's max_queued_bytes); a message past it is dropped.
+    std::size_t max_queued_bytes = SIZE_MAX;
 };
 
 class QosSession {
@@ -79,6 +81,7 @@ public:
 
     [[nodiscard]] std::size_t in_flight() const { return in_flight_.size(); }
     [[nodiscard]] std::size_t queued() const { return queued_.size(); }
+    [[nodiscard]] std::size_t queued_bytes() const { return queued_bytes_; }
     [[nodiscard]] std::size_t held() const { return received_.size(); }
 
 private:
@@ -101,6 +104,7 @@ private:
     QosLimits limits_;
     std::map<std::uint16_t, InFlight> in_flight_;
     std::deque<Queued> queued_;
+    std::size_t queued_bytes_ = 0;  // the payloads of queued_
     std::map<std::uint16_t, Message> received_;
     std::set<std::uint16_t> ids_in_use_;  // in flight, queued or reserved
     std::uint16_t last_id_ = 0;

@@ -1,6 +1,7 @@
 #include "lab/engine/retained_store.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "lab/engine/topic_levels.hpp"
 
@@ -16,12 +17,18 @@ std::vector<std::string_view> levels_of(std::string_view text) {
     return levels;
 }
 
+// What a retained message costs, as max_bytes counts it.
+std::size_t bytes_of(const Message& message) { return message.topic.size() + message.payload.size(); }
+
 }  // namespace
 
 RetainedStore::Outcome RetainedStore::store(const Message& message) {
     const std::vector<std::string_view> levels = levels_of(message.topic);
     if (message.payload.empty()) {
-        if (clear(root_, levels)) --count_;
+        if (const std::optional<Message> gone = clear(root_, levels)) {
+            --count_;
+            bytes_ -= bytes_of(*gone);
+        }
         return Outcome::Cleared;
     }
     if (levels.size() > kMaxLevels) return Outcome::Refused;
@@ -34,6 +41,9 @@ RetainedStore::Outcome RetainedStore::store(const Message& message) {
     }
     const bool new_topic = depth < levels.size() || !node->message;
     if (new_topic && count_ >= max_messages_) return Outcome::Refused;
+    const std::size_t replaced = new_topic ? 0 : bytes_of(*node->message);
+    if (bytes_of(message) > max_bytes_ - (bytes_ - replaced)) return Outcome::Refused;
+    bytes_ = bytes_ - replaced + bytes_of(message);
     for (; depth < levels.size(); ++depth) {
         node->children.push_back(std::make_unique<Node>(Node{std::string(levels[depth]), std::nullopt, {}}));
         node = node->children.back().get();
@@ -45,16 +55,12 @@ RetainedStore::Outcome RetainedStore::store(const Message& message) {
 
 // Removes the message at `topic` and the levels left empty, as mosquitto
 // does (src/retain.c, retain__clean_empty_hierarchy). Whether one was there.
-bool RetainedStore::clear(Node& node, Levels topic) {
-    if (topic.empty()) {
-        const bool had = node.message.has_value();
-        node.message.reset();
-        return had;
-    }
+std::optional<Message> RetainedStore::clear(Node& node, Levels topic) {
+    if (topic.empty()) return std::exchange(node.message, std::nullopt);
     const auto found = std::find_if(node.children.begin(), node.children.end(),
                                     [&](const auto& c) { return c->level == topic.front(); });
-    if (found == node.children.end()) return false;
-    const bool had = clear(**found, topic.subspan(1));
+    if (found == node.children.end()) return std::nullopt;
+    std::optional<Message> had = clear(**found, topic.subspan(1));
     if (!(*found)->message && (*found)->children.empty()) node.children.erase(found);
     return had;
 }

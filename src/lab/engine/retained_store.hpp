@@ -4,6 +4,7 @@
 // in the order mosquitto 2.0 sends them.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -20,8 +21,11 @@ public:
     // Topics of more levels are not retained: the search recurses once per level.
     static constexpr std::size_t kMaxLevels = 1000;
 
-    // `max_messages`: retained topics kept at once; a new topic past it is not retained.
-    explicit RetainedStore(std::size_t max_messages) : max_messages_(max_messages) {}
+    // `max_messages`: retained topics kept at once; a new topic past it is not
+    // retained. `max_bytes`: their topics' and payloads' bytes; a message that
+    // would go past it is not retained (a topic's earlier one stays).
+    explicit RetainedStore(std::size_t max_messages, std::size_t max_bytes = SIZE_MAX)
+        : max_messages_(max_messages), max_bytes_(max_bytes) {}
 
     enum class Outcome : std::uint8_t {
         Kept,     // the topic's retained message now
@@ -38,6 +42,7 @@ public:
     [[nodiscard]] std::vector<const Message*> matching(std::string_view filter) const;
 
     [[nodiscard]] std::size_t size() const { return count_; }
+    [[nodiscard]] std::size_t bytes() const { return bytes_; }
 
 private:
     struct Node {
@@ -51,10 +56,13 @@ private:
     // Both return mosquitto's flag: whether a '#' below matched the levels under the node.
     static bool search(const Node& node, Levels filter, std::size_t depth, std::vector<const Message*>& out);
     static void visit(const Node& node, Levels filter, std::size_t depth, std::vector<const Message*>& out);
-    bool clear(Node& node, Levels topic);
+    // The message removed, if one was there.
+    std::optional<Message> clear(Node& node, Levels topic);
 
     std::size_t max_messages_;
+    std::size_t max_bytes_;
     std::size_t count_ = 0;
+    std::size_t bytes_ = 0;
     Node root_;
 };
 

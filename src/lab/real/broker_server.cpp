@@ -1,7 +1,11 @@
 #include "lab/real/broker_server.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <stdexcept>
+
+#include <fmt/format.h>
 #include <poll.h>
 
 #include "lab/engine/broker.hpp"
@@ -14,6 +18,10 @@ namespace mqscan::lab::real {
 namespace {
 
 constexpr int kAcceptBatch = 16;  // connections taken per wake-up, so that the others get their turn
+constexpr int kAcceptPauseMs = 100;  // the listeners' rest when a connection cannot be accepted
+// Descriptors beside the connections': the listeners' are counted apart; the
+// standard streams, OpenSSL's and the C library's files.
+constexpr std::size_t kSpareDescriptors = 16;
 
 Timestamp after_ms(Timestamp t, int ms) { return {t.ns + std::int64_t{ms} * 1'000'000}; }
 
@@ -48,9 +56,15 @@ struct BrokerServer::Impl {
     std::vector<Listener> listeners;
     std::map<ConnectionId, Served> connections;
     ConnectionId next_id = 1;
+    // Out of descriptors or memory: the listeners rest until then, or until
+    // fewer than `paused_with` connections are open.
+    std::optional<Timestamp> accept_paused_until;
+    std::size_t paused_with = 0;
+    bool accept_failure_logged = false;  // once until a connection is accepted again
 
     void run(const StopSignals& stop);
     void accept_waiting(Listener& listener, Timestamp now);
+    void pause_accepting(int error, Timestamp now);
     void serve(ConnectionId id, short revents, Timestamp now);
     void hand_over(ConnectionId id, Served& c, const std::vector<std::uint8_t>& plaintext, Timestamp now);
     void lost(ConnectionId id, Served& c, Timestamp now);
@@ -60,11 +74,22 @@ struct BrokerServer::Impl {
     void sweep(Timestamp now);
     [[nodiscard]] std::optional<Timestamp> next_deadline() const;
     void write_log();
+    // The server's log, after the engine's lines so far: the lines come out in the order they happen.
+    BrokerLog& server_lines();
 };
 
 Result<std::unique_ptr<BrokerServer>, std::string> BrokerServer::open(BrokerServerOptions options, LogSink log) {
     // The engine never refuses what the server let in: both count the same connections.
     options.broker.limits.max_connections = options.limits.max_connections;
+    options.broker.limits.connect_timeout_ms = options.limits.connect_timeout_ms;
+    const std::size_t reserved = options.listeners.size() + kSpareDescriptors;
+    const std::size_t fd_limit = raise_fd_limit();
+    const std::size_t most = fd_limit > reserved ? fd_limit - reserved : 0;
+    if (options.limits.max_connections > most)
+        return fail(fmt::format("max_connections {} needs {} file descriptors; this process may open {} (ulimit -n): "
+                                "at most {} connections",
+                                options.limits.max_connections, options.limits.max_connections + reserved, fd_limit,
+                                most));
     auto impl = std::make_unique<Impl>(options, std::move(log));
     for (const ListenerSettings& settings : options.listeners) {
         Listener listener;
@@ -104,7 +129,10 @@ void BrokerServer::Impl::run(const StopSignals& stop) {
         sweep(now);
         fds.clear();
         polled.clear();
-        for (const Listener& listener : listeners) fds.push_back({listener.fd.get(), POLLIN, 0});
+        if (accept_paused_until && (*accept_paused_until <= now || connections.size() < paused_with))
+            accept_paused_until.reset();
+        const short accepting = accept_paused_until ? 0 : POLLIN;
+        for (const Listener& listener : listeners) fds.push_back({listener.fd.get(), accepting, 0});
         for (const auto& [id, c] : connections) {
             fds.push_back({c.socket.fd(), c.socket.poll_events(c.phase != Served::Phase::Closing), 0});
             polled.push_back(id);
@@ -121,11 +149,16 @@ void BrokerServer::Impl::run(const StopSignals& stop) {
 
 void BrokerServer::Impl::accept_waiting(Listener& listener, Timestamp now) {
     for (int i = 0; i < kAcceptBatch; ++i) {
-        std::optional<AcceptedSocket> accepted = accept_tcp(listener.fd.get());
-        if (!accepted) break;
+        Result<AcceptedSocket, int> accepted = accept_tcp(listener.fd.get());
+        if (!accepted) {
+            // The connection waits in the backlog, and poll() would report it at once, again and again.
+            if (out_of_resources(accepted.error())) pause_accepting(accepted.error(), now);
+            break;
+        }
+        accept_failure_logged = false;
         PeerInfo peer{accepted->peer.address, accepted->peer.port, listener.port, listener.identity_as_username};
         if (connections.size() >= limits.max_connections) {
-            server_log.connection_denied(now, peer.address);
+            server_lines().connection_denied(now, peer.address);
             continue;  // its socket closes here
         }
         std::optional<TlsEndpoint> tls;
@@ -139,6 +172,19 @@ void BrokerServer::Impl::accept_waiting(Listener& listener, Timestamp now) {
         if (phase == Served::Phase::Open) broker.accept(id, now, std::move(peer));
     }
     apply_engine(now);
+}
+
+void BrokerServer::Impl::pause_accepting(int error, Timestamp now) {
+    accept_paused_until = after_ms(now, kAcceptPauseMs);
+    paused_with = connections.size();
+    if (accept_failure_logged) return;
+    accept_failure_logged = true;
+    // mosquitto's words for EMFILE and ENFILE (src/net.c); the others plainly.
+    if (error == EMFILE || error == ENFILE)
+        server_lines().add(now, "Unable to accept new connection, system socket count has been exceeded. Try "
+                                "increasing \"ulimit -n\" or equivalent.");
+    else
+        server_lines().add(now, "Unable to accept new connection: {}.", std::strerror(error));
 }
 
 void BrokerServer::Impl::serve(ConnectionId id, short revents, Timestamp now) {
@@ -162,7 +208,7 @@ void BrokerServer::Impl::hand_over(ConnectionId id, Served& c, const std::vector
     if (c.phase == Served::Phase::Handshake) {
         if (stream.tls_failed()) {
             // The alert OpenSSL sent is in the output: it goes before the socket closes.
-            server_log.new_connection(now, c.peer);
+            server_lines().new_connection(now, c.peer);
             server_log.tls_failure(now, stream.tls()->failure()->openssl_error);
             return begin_close(c, now);
         }
@@ -171,8 +217,7 @@ void BrokerServer::Impl::hand_over(ConnectionId id, Served& c, const std::vector
         broker.accept(id, now, c.peer, stream.tls()->peer_common_name());
     }
     if (!plaintext.empty()) broker.receive(id, plaintext, now);
-    // A TLS error after the handshake, or a stream over its bounds: the socket is as good as gone.
-    if (stream.tls_failed() || stream.broken()) broker.peer_closed(id, now);
+    if (stream.unusable()) broker.peer_closed(id, now);
     apply_engine(now);
 }
 
@@ -182,7 +227,7 @@ void BrokerServer::Impl::lost(ConnectionId id, Served& c, Timestamp now) {
         broker.peer_closed(id, now);
         apply_engine(now);
     } else if (c.phase == Served::Phase::Handshake) {
-        server_log.new_connection(now, c.peer);
+        server_lines().new_connection(now, c.peer);
         server_log.ending(now, Ending::ClosedByPeer, "");
     }
     connections.erase(id);
@@ -199,9 +244,9 @@ void BrokerServer::Impl::apply_engine(Timestamp now) {
                 continue;
             }
             ConnectionStream& stream = c.socket.stream();
-            stream.send(Bytes(reinterpret_cast<const std::uint8_t*>(action.bytes.data()), action.bytes.size()));
+            stream.send(action.bytes);
             // A peer that does not read what it is sent: its connection ends, as a lost one does.
-            if (stream.broken()) broker.peer_closed(action.connection, now);
+            if (stream.unusable()) broker.peer_closed(action.connection, now);
         }
     }
     write_log();
@@ -236,7 +281,7 @@ void BrokerServer::Impl::sweep(Timestamp now) {
         Served& c = it->second;
         const auto next = std::next(it);
         if (c.phase == Served::Phase::Handshake && c.deadline <= now) {
-            server_log.new_connection(now, c.peer);
+            server_lines().new_connection(now, c.peer);
             server_log.ending(now, Ending::KeepaliveTimeout, "");
             connections.erase(it);
         }
@@ -247,14 +292,21 @@ void BrokerServer::Impl::sweep(Timestamp now) {
 
 std::optional<Timestamp> BrokerServer::Impl::next_deadline() const {
     std::optional<Timestamp> next = broker.next_deadline();
+    if (accept_paused_until && (!next || *accept_paused_until < *next)) next = accept_paused_until;
     for (const auto& [id, c] : connections)
         if (c.phase != Served::Phase::Open && (!next || c.deadline < *next)) next = c.deadline;
     return next;
 }
 
+// The server's pending lines all came before the engine's (server_lines()).
 void BrokerServer::Impl::write_log() {
-    for (const LogLine& line : broker.take_log()) log(line);
     for (const LogLine& line : server_log.take()) log(line);
+    for (const LogLine& line : broker.take_log()) log(line);
+}
+
+BrokerLog& BrokerServer::Impl::server_lines() {
+    write_log();
+    return server_log;
 }
 
 }  // namespace mqscan::lab::real

@@ -8,10 +8,14 @@
 // when its handshake ends, with the CN of the client's certificate. A failed
 // handshake is logged as mosquitto logs it and ends that connection only.
 //
-// Bounded: at most max_connections sockets (TLS handshakes included); each
-// connection's unsent bytes stop its reading past a high-water mark and close
-// it past a capacity; a closing connection is given a few seconds to send
-// what it still holds; the engine bounds the rest (BrokerLimits).
+// Bounded: at most max_connections sockets (TLS handshakes included), within
+// the process's file descriptor limit; a connection has a few seconds for its
+// TLS handshake and its CONNECT; each connection's unsent bytes stop its
+// reading past a high-water mark and close it past a capacity; a closing
+// connection is given a few seconds to send what it still holds; the engine
+// bounds the rest (BrokerLimits). Out of descriptors or memory, the listeners
+// rest until a connection closes or 100 ms pass (no busy loop on a
+// connection that cannot be accepted).
 
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +27,7 @@
 
 #include "lab/engine/broker_options.hpp"
 #include "lab/engine/engine_output.hpp"
+#include "lab/real/output_buffer.hpp"
 #include "lab/real/stop_signals.hpp"
 #include "lab/tls/tls_context.hpp"
 #include "mqscan/result.hpp"
@@ -41,12 +46,13 @@ struct ListenerSettings {
 
 struct ServerLimits {
     std::size_t max_connections = 256;            // sockets open at once; one more is closed at once
-    std::size_t output_high_water = 256 * 1024;   // a connection's unsent bytes past which it is not read
-    std::size_t output_capacity = 8 * 1024 * 1024;  // past which it is closed
+    std::size_t output_high_water = kOutputHighWater;  // a connection's unsent bytes past which it is not read
+    std::size_t output_capacity = kOutputCapacity;     // past which it is closed
     int closing_grace_ms = 5000;                  // for a closing connection to send what it holds
-    // For a TLS handshake, as the engine gives a connection to send its CONNECT
-    // (1.5 × mosquitto's keep alive of 60 s before a CONNECT says otherwise).
-    int handshake_timeout_ms = 90'000;
+    int handshake_timeout_ms = 10'000;            // for a TLS handshake to end
+    // For a connection's CONNECT to arrive, from its accept (in clear) or the
+    // end of its handshake (TLS); logged as mosquitto logs a keep alive cut.
+    std::uint32_t connect_timeout_ms = 10'000;
 };
 
 struct BrokerServerOptions {
@@ -60,8 +66,10 @@ public:
     // Every line of the broker's log, as it is written.
     using LogSink = std::function<void(const LogLine&)>;
 
-    // Opens every listener; the error names the one that failed (a port in
-    // use, certificates that do not go together).
+    // Raises the file descriptor limit to its hard limit and opens every
+    // listener; the error names the listener that failed (a port in use,
+    // certificates that do not go together), or says that max_connections
+    // would need more descriptors than the process may open.
     static Result<std::unique_ptr<BrokerServer>, std::string> open(BrokerServerOptions options, LogSink log);
     ~BrokerServer();
     BrokerServer(const BrokerServer&) = delete;

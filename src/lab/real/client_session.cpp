@@ -5,33 +5,30 @@
 #include "lab/tls/tls_endpoint.hpp"
 
 namespace mqscan::lab::real {
-namespace {
 
-// Bounds for one client: it sends little, and stops reading while its output waits.
-constexpr std::size_t kOutputHighWater = 256 * 1024;
-constexpr std::size_t kOutputCapacity = 8 * 1024 * 1024;
-
-}  // namespace
-
-Result<std::unique_ptr<ClientSession>, std::string> ClientSession::open(const ClientSessionOptions& options) {
+Result<std::unique_ptr<ClientSession>, std::string> ClientSession::open(const ClientSessionOptions& options,
+                                                                        const StopSignals& stop) {
+    const WallClock clock;
+    const Timestamp deadline{clock.now().ns + std::int64_t{options.connect_timeout_ms} * 1'000'000};
     std::optional<TlsEndpoint> tls;
     try {
         if (options.tls) tls.emplace(TlsContext(*options.tls));
     } catch (const std::exception& e) {
         return fail(std::string("the TLS settings: ") + e.what());
     }
-    auto fd = connect_tcp(options.host, options.port, options.connect_timeout_ms);
+    auto fd = connect_tcp(options.host, options.port, clock, deadline, stop);
     if (!fd) return fail(fd.error());
     ConnectionStream stream(std::move(tls), OutputBuffer(kOutputHighWater, kOutputCapacity));
     stream.start();
     std::unique_ptr<ClientSession> session(
-        new ClientSession(SocketConnection(std::move(*fd), std::move(stream)), options.mqtt));
+        new ClientSession(clock, deadline, SocketConnection(std::move(*fd), std::move(stream)), options.mqtt));
     session->client_.start(session->now());
     return session;
 }
 
-ClientSession::ClientSession(SocketConnection connection, const ClientOptions& options)
-    : connection_(std::move(connection)), client_(options) {}
+ClientSession::ClientSession(const WallClock& clock, Timestamp connect_deadline, SocketConnection connection,
+                             const ClientOptions& options)
+    : clock_(clock), connect_deadline_(connect_deadline), connection_(std::move(connection)), client_(options) {}
 
 std::optional<std::string> ClientSession::tls_failure() const {
     const TlsEndpoint* tls = connection_.stream().tls();
@@ -49,13 +46,13 @@ ClientSession::Outcome ClientSession::run(const std::function<bool(const ClientE
             events_.pop_front();
             if (on_event(event)) return Outcome::Done;
         }
-        if (!connection_.flush()) {
-            client_.peer_closed();
-            closed_ = true;
+        // What the engine sent may have broken the stream (past its capacity).
+        if (!closed_ && (connection_.stream().unusable() || !connection_.flush())) {
+            lose();
             apply_engine();
         }
         if (closing_ && connection_.stream().output().empty()) closed_ = true;
-        if (closed_) return Outcome::Closed;
+        if (closed_) return lost_ ? Outcome::Lost : Outcome::Closed;
         if (stop.requested()) return Outcome::Stopped;
         const Timestamp time = now();
         if (deadline && *deadline <= time) return Outcome::TimedOut;
@@ -71,17 +68,16 @@ ClientSession::Outcome ClientSession::run(const std::function<bool(const ClientE
 void ClientSession::read() {
     if (closed_) return;
     SocketConnection::Received received = connection_.read();
-    if (!received.open) {
-        closed_ = true;
-        client_.peer_closed();
-        return;
-    }
+    if (!received.open) return lose();
     if (!received.plaintext.empty()) client_.receive(received.plaintext, now());
-    // A handshake that failed, or a stream past its bounds, ends the session as a lost connection does.
-    if (connection_.stream().tls_failed() || connection_.stream().broken()) {
-        closed_ = true;
-        client_.peer_closed();
-    }
+    if (connection_.stream().unusable()) lose();
+}
+
+void ClientSession::lose() {
+    closed_ = true;
+    // Once the engine's last bytes (a DISCONNECT) went out, a peer that closes is no loss.
+    lost_ = !(closing_ && connection_.stream().output().empty());
+    client_.peer_closed();
 }
 
 void ClientSession::apply_engine() {
@@ -91,8 +87,7 @@ void ClientSession::apply_engine() {
             closing_ = true;
             continue;
         }
-        connection_.stream().send(
-            Bytes(reinterpret_cast<const std::uint8_t*>(action.bytes.data()), action.bytes.size()));
+        connection_.stream().send(action.bytes);
     }
     for (ClientEvent& event : client_.take_events()) events_.push_back(std::move(event));
 }

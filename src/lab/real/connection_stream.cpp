@@ -42,6 +42,10 @@ void ConnectionStream::send(Bytes plaintext) {
     }
 }
 
+void ConnectionStream::send(std::string_view packet) {
+    send(Bytes(reinterpret_cast<const std::uint8_t*>(packet.data()), packet.size()));
+}
+
 void ConnectionStream::close() {
     if (!tls_) return;
     tls_->close();

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "lab/real/output_buffer.hpp"
@@ -29,6 +30,8 @@ public:
     [[nodiscard]] std::vector<std::uint8_t> receive(Bytes wire);
     // Plaintext for the peer, queued in output() (over TLS: once the handshake is done).
     void send(Bytes plaintext);
+    // An engine's packet (Action::bytes), sent as send(Bytes) sends.
+    void send(std::string_view packet);
     // Over TLS, a close_notify after what was sent; in clear, nothing to say.
     void close();
 
@@ -41,6 +44,8 @@ public:
     [[nodiscard]] bool tls_failed() const { return tls_ && tls_->failed(); }
     // Over its capacity, or bytes the endpoint would not take: the connection must end.
     [[nodiscard]] bool broken() const { return broken_; }
+    // A TLS error, or broken(): the socket is as good as gone, its connection ends as a lost one does.
+    [[nodiscard]] bool unusable() const { return tls_failed() || broken_; }
 
 private:
     void move_ciphertext();

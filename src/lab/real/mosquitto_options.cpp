@@ -45,8 +45,4 @@ TlsContextOptions tls_options_from_files(TlsRole role, const TlsFiles& files) {
     return options;
 }
 
-std::string subscriber_line(const Message& message, bool with_topic) {
-    return with_topic ? message.topic + " " + message.payload : message.payload;
-}
-
 }  // namespace mqscan::lab::real

@@ -1,13 +1,11 @@
 #pragma once
 // The values of mosquitto's and its clients' options that `mqscan lab broker`,
-// `pub` and `sub` take as those tools do, read into the lab's settings, and
-// how mosquitto_sub prints a message.
+// `pub` and `sub` take as those tools do, read into the lab's settings.
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "lab/engine/message.hpp"
 #include "lab/tls/tls_context.hpp"
 #include "mqscan/mqtt.hpp"
 
@@ -31,8 +29,5 @@ struct TlsFiles {
 // and key (both, or neither) are this side's. std::invalid_argument with the
 // file at fault when one does not read.
 TlsContextOptions tls_options_from_files(TlsRole role, const TlsFiles& files);
-
-// mosquitto_sub's line for a message: its payload, or with -v "topic payload".
-std::string subscriber_line(const Message& message, bool with_topic);
 
 }  // namespace mqscan::lab::real

@@ -4,12 +4,13 @@
 #include <array>
 #include <utility>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -19,11 +20,6 @@ namespace mqscan::lab::real {
 namespace {
 
 std::string error_text() { return std::strerror(errno); }
-
-bool make_non_blocking(int fd) {
-    const int flags = fcntl(fd, F_GETFL, 0);
-    return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
-}
 
 // MQTT packets are small and answered at once: Nagle's delay would only slow the exchanges.
 void send_at_once(int fd) {
@@ -60,14 +56,23 @@ Result<UniqueFd, std::string> resolve_error(const std::string& host, int code) {
     return fail(fmt::format("cannot resolve {}: {}", host, gai_strerror(code)));
 }
 
-// Waits for a non-blocking connect to end; its outcome is the socket's error.
-bool connected_within(int fd, int timeout_ms) {
+// Waits for a non-blocking connect to end; its outcome is the socket's error
+// (ETIMEDOUT past the deadline, EINTR on a stop signal).
+bool connected_by(int fd, const WallClock& clock, Timestamp deadline, const StopSignals& stop) {
     pollfd waiting{fd, POLLOUT, 0};
-    int ready = 0;
-    do ready = poll(&waiting, 1, timeout_ms);
-    while (ready < 0 && errno == EINTR);
-    if (ready == 0) errno = ETIMEDOUT;
-    if (ready <= 0) return false;
+    for (;;) {
+        if (stop.requested()) {
+            errno = EINTR;
+            return false;
+        }
+        const Timestamp now = clock.now();
+        if (deadline <= now) {
+            errno = ETIMEDOUT;
+            return false;
+        }
+        stop.wait({&waiting, 1}, poll_timeout_ms(now, deadline, 60'000));
+        if (waiting.revents != 0) break;
+    }
     int error = 0;
     socklen_t length = sizeof error;
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) return false;
@@ -113,16 +118,34 @@ std::uint16_t local_port(int fd) {
     return peer_of(address).port;
 }
 
-std::optional<AcceptedSocket> accept_tcp(int listener) {
+Result<AcceptedSocket, int> accept_tcp(int listener) {
     sockaddr_storage address{};
     socklen_t length = sizeof address;
-    UniqueFd fd(accept4(listener, reinterpret_cast<sockaddr*>(&address), &length, SOCK_NONBLOCK | SOCK_CLOEXEC));
-    if (!fd.valid()) return std::nullopt;
-    send_at_once(fd.get());
-    return AcceptedSocket{std::move(fd), peer_of(address)};
+    int fd = -1;
+    do fd = accept4(listener, reinterpret_cast<sockaddr*>(&address), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) return fail(errno);
+    send_at_once(fd);
+    return AcceptedSocket{UniqueFd(fd), peer_of(address)};
 }
 
-Result<UniqueFd, std::string> connect_tcp(const std::string& host, std::uint16_t port, int timeout_ms) {
+bool out_of_resources(int accept_error) {
+    return accept_error == EMFILE || accept_error == ENFILE || accept_error == ENOBUFS || accept_error == ENOMEM;
+}
+
+std::size_t raise_fd_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    return limit.rlim_cur == RLIM_INFINITY ? SIZE_MAX : static_cast<std::size_t>(limit.rlim_cur);
+}
+
+Result<UniqueFd, std::string> connect_tcp(const std::string& host, std::uint16_t port, const WallClock& clock,
+                                          Timestamp deadline, const StopSignals& stop) {
     addrinfo hints{};
     hints.ai_flags = AI_NUMERICSERV;
     hints.ai_socktype = SOCK_STREAM;
@@ -131,17 +154,18 @@ Result<UniqueFd, std::string> connect_tcp(const std::string& host, std::uint16_t
         return resolve_error(host, code);
     std::string error = "no address";
     for (const addrinfo* a = found.first; a != nullptr; a = a->ai_next) {
-        UniqueFd fd(socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, 0));
-        if (!fd.valid() || !make_non_blocking(fd.get())) {
+        UniqueFd fd(socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+        if (!fd.valid()) {
             error = error_text();
             continue;
         }
         const bool at_once = connect(fd.get(), a->ai_addr, a->ai_addrlen) == 0;
-        if (at_once || (errno == EINPROGRESS && connected_within(fd.get(), timeout_ms))) {
+        if (at_once || (errno == EINPROGRESS && connected_by(fd.get(), clock, deadline, stop))) {
             send_at_once(fd.get());
             return fd;
         }
-        error = error_text();
+        error = errno == EINTR ? "stopped" : error_text();
+        if (errno == EINTR || errno == ETIMEDOUT) break;
     }
     return fail(fmt::format("cannot connect to {} port {}: {}", host, port, error));
 }

@@ -8,6 +8,8 @@
 #include <span>
 #include <string>
 
+#include "lab/real/stop_signals.hpp"
+#include "lab/real/wall_clock.hpp"
 #include "mqscan/result.hpp"
 
 namespace mqscan::lab::real {
@@ -46,11 +48,20 @@ struct AcceptedSocket {
     UniqueFd fd;
     SocketPeer peer;
 };
-// The next waiting connection, non-blocking; nullopt when none waits (or it failed on the way).
-std::optional<AcceptedSocket> accept_tcp(int listener);
+// The next waiting connection, non-blocking; otherwise accept4()'s errno
+// (EAGAIN: none waits; EMFILE, ENFILE, ENOBUFS, ENOMEM: out of resources,
+// the connection still waits).
+Result<AcceptedSocket, int> accept_tcp(int listener);
+// accept_tcp()'s errors that leave the connection waiting until a descriptor or memory is free.
+[[nodiscard]] bool out_of_resources(int accept_error);
 
-// A connection to `host` (a name or a numeric address), its handshake bounded by `timeout_ms`.
-Result<UniqueFd, std::string> connect_tcp(const std::string& host, std::uint16_t port, int timeout_ms);
+// Raises the soft limit of open file descriptors to the hard one; returns the limit in force.
+std::size_t raise_fd_limit();
+
+// A connection to `host` (a name or a numeric address), its handshake bounded
+// by `deadline` on `clock`; a stop signal ends the wait.
+Result<UniqueFd, std::string> connect_tcp(const std::string& host, std::uint16_t port, const WallClock& clock,
+                                          Timestamp deadline, const StopSignals& stop);
 
 // One read or write on a non-blocking socket.
 struct Transfer {

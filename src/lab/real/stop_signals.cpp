@@ -43,8 +43,16 @@ void StopSignals::wait(std::span<pollfd> fds, int timeout_ms) const {
     sigdelset(&waiting, SIGTERM);
     timespec timeout{timeout_ms / 1000, static_cast<long>(timeout_ms % 1000) * 1'000'000};
     // An error (EINTR by a stop signal among them) leaves every revents at 0: the loop just looks again.
-    if (ppoll(fds.data(), fds.size(), timeout_ms < 0 ? nullptr : &timeout, &waiting) < 0)
+    const int ready = ppoll(fds.data(), fds.size(), timeout_ms < 0 ? nullptr : &timeout, &waiting);
+    if (ready < 0) {
         for (pollfd& fd : fds) fd.revents = 0;
+        return;
+    }
+    // ppoll() delivers a signal only when it has nothing ready: a loop that always
+    // has work would never see one. Taken here, it is not left pending either.
+    const sigset_t stopping = stop_set();
+    const timespec now{0, 0};
+    if (ready > 0 && sigtimedwait(&stopping, nullptr, &now) > 0) stop_requested = 1;
 }
 
 bool StopSignals::requested() const { return stop_requested != 0; }

@@ -4,12 +4,9 @@
 // which they interrupt. One at a time in a process.
 
 #include <csignal>
-#include <optional>
 #include <span>
 
 #include <poll.h>
-
-#include "mqscan/timestamp.hpp"
 
 namespace mqscan::lab::real {
 

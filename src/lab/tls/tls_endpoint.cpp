@@ -103,9 +103,6 @@ struct TlsEndpoint::Impl {
     // Takes the handshake, then the data, as far as the bytes at hand allow.
     void advance() {
         if (done()) return;
-        // SSL_get_error reads the thread's error queue: it must start empty, or a
-        // long-lived broker would blame one connection for another's error.
-        ERR_clear_error();
         if (!established()) {
             const int result = SSL_do_handshake(ssl.get());
             if (result != 1) {
@@ -136,7 +133,6 @@ struct TlsEndpoint::Impl {
         if (fatal != record.alerts.rend()) failed.alert = *fatal;
         failed.reason = failure_reason();
         failed.openssl_error = openssl_error_text();
-        ERR_clear_error();
         failure = std::move(failed);
         pending_plaintext.clear();
         received_plaintext.clear();
