@@ -7,10 +7,9 @@
 # neither killed nor spinning; `sub` leaves when every subscription is refused (exit 1), and
 # when its output closed (DISCONNECT sent, exit 3, "cannot write the output"); SIGINT stops
 # a `pub` still waiting for its TCP connection; the broker refuses more connections than its
-# file descriptor limit allows. SIGPIPE is ignored here, as mqscan's main ignores it.
+# file descriptor limit allows. SIGPIPE is left to each process: mqscan lab ignores it itself.
 # Every process started here is stopped at exit; every wait is bounded.
 set -euo pipefail
-trap '' PIPE
 
 mqscan=$(readlink -f "$1")
 work=$(mktemp -d)

@@ -25,6 +25,7 @@
 #include "lab/real/mosquitto_options.hpp"
 #include "lab/real/output_buffer.hpp"
 #include "lab/real/sockets.hpp"
+#include "lab/real/stop_signals.hpp"
 #include "lab/real/subscriber_output.hpp"
 #include "lab/real/wall_clock.hpp"
 #include "lab_tls_test_support.hpp"
@@ -126,16 +127,16 @@ TEST_CASE("mosquitto_sub's lines, and an output that refuses them", "[lab][real]
     message.payload = "21.5";
     CHECK(lab::real::subscriber_line(message, false) == "21.5");
     CHECK(lab::real::subscriber_line(message, true) == "maison/salon/temperature 21.5");
-    // A pipe whose reader is gone: the write fails (EPIPE, SIGPIPE ignored as mqscan's main does).
+    // A pipe whose reader is gone, while the lab's signals are handled: the write
+    // fails with EPIPE (were SIGPIPE not ignored, it would end this test run).
     int ends[2];
     REQUIRE(pipe(ends) == 0);
     close(ends[0]);
-    const auto previous = std::signal(SIGPIPE, SIG_IGN);
+    const lab::real::StopSignals signals;
     std::FILE* out = fdopen(ends[1], "w");
     REQUIRE(out != nullptr);
     CHECK_FALSE(lab::real::write_subscriber_line(out, message, true));
     std::fclose(out);
-    std::signal(SIGPIPE, previous);
 }
 
 TEST_CASE("A certificate without its key is refused before any file is read", "[lab][real]") {

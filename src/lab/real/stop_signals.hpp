@@ -1,7 +1,9 @@
 #pragma once
 // SIGINT and SIGTERM as a request to stop, seen by a poll loop without a
 // race: the signals stay blocked except while the loop waits in ppoll(),
-// which they interrupt. One at a time in a process.
+// which they interrupt. SIGPIPE is ignored meanwhile, as mosquitto does: a
+// closed output is a write error to handle (a broker goes on serving, a
+// subscriber says goodbye), not a death. One at a time in a process.
 
 #include <csignal>
 #include <span>
@@ -25,6 +27,7 @@ private:
     sigset_t previous_mask_{};
     struct sigaction previous_int_{};
     struct sigaction previous_term_{};
+    struct sigaction previous_pipe_{};
 };
 
 }  // namespace mqscan::lab::real
