@@ -12,7 +12,9 @@ ReadAhead::ReadAhead(int fd) : fd_(fd) {
     try {
         reader_ = std::thread([this] { read_blocks(); });
     } catch (const std::system_error&) {
-        // No thread to spare (a process or thread limit): next() reads each block itself.
+        // No thread to spare (a process or thread limit): next() reads each block
+        // itself, into a block made when none is free (one, as the caller recycles).
+        free_.clear();
     }
 }
 
@@ -46,7 +48,7 @@ void ReadAhead::read_here() {
         std::lock_guard lock(mutex_);
         if (finished_ || !ready_.empty()) return;
         if (free_.empty()) {
-            block.bytes.resize(kBlockSize);  // the caller keeps every block: one more, as it will give it back
+            block.bytes.resize(kBlockSize);
         } else {
             block = std::move(free_.back());
             free_.pop_back();

@@ -32,7 +32,9 @@ public:
     ReadAhead& operator=(const ReadAhead&) = delete;
 
     // The next block in file order, waiting for it; nullopt at the end of the
-    // file or after a read error (see error()).
+    // file or after a read error (see error()). The caller holds fewer than
+    // kBlocks blocks at once (recycling each before it asks for more), or the
+    // reader thread would wait for a free block forever.
     std::optional<Block> next();
     // Gives a block's memory back for reading.
     void recycle(Block block);

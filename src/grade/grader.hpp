@@ -55,7 +55,7 @@ struct GradeInput {
 // links to directories not followed) for .pcap, .pcapng and their .gz;
 // anything else as given, so that a missing or unreadable file gets its row
 // with the error. A folder that cannot be opened or listed to its end is an
-// input of its own, after what was found in it.
+// input of its own, in path order with what was found (before what is in it).
 std::vector<GradeInput> capture_files(const std::vector<std::string>& inputs);
 
 // Grades every input with up to `jobs` threads (fewer if the system refuses

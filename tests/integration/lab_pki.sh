@@ -1,8 +1,8 @@
 # The lab's certificates made with the openssl command (LABS.md, lab 2), for the integration
 # scripts that source this file (they set `pki`, a directory, and `STUDENT`), and the start of
 # their brokers' configuration. CA_SUBJECT, BROKER_CN and BROKER_KEY_TYPE (ec), when set, replace
-# the CA's subject, the broker certificate's CN and its RSA key (lab_real_vs_simulated.sh gives
-# them those of `mqscan lab record`).
+# the CA's subject, the broker certificate's CN and its RSA key by an EC P-256 one
+# (lab_real_vs_simulated.sh gives them those of `mqscan lab record`; the CA's key stays RSA).
 
 # signed_certificate NAME SUBJECT KEY_OPTIONS... : a key and a certificate signed by the CA.
 signed_certificate() {
@@ -16,7 +16,7 @@ signed_certificate() {
 }
 
 # The teacher's CA (valid past 2049, so its notAfter is a GeneralizedTime), the student's
-# broker certificate (RSA) and client certificate (EC, no OU, as the lab sheet asks), and a
+# broker certificate (RSA unless BROKER_KEY_TYPE=ec) and client certificate (EC, no OU, as the lab sheet asks), and a
 # second CA that signed neither.
 make_certificates() {
     mkdir -p "$pki"

@@ -15,8 +15,9 @@
 # (mqttjs_publish.js). A step starts once the broker has logged the previous one and then been
 # quiet for QUIET seconds (the simulation's "one command per second"); a subscriber leaves by
 # SIGINT (DISCONNECT) once it printed the messages the scenario gives it. The certificates
-# (lab_pki.sh) have the subjects and key type of the simulation's (student "Alice Martin",
-# CA O=Ciel OU=iot, broker CN vm-ciel, EC P-256). The simulated capture: `mqscan lab record
+# (lab_pki.sh) have the subjects of the simulation's (student "Alice Martin", CA O=Ciel OU=iot,
+# broker CN vm-ciel) and its broker key type (EC P-256, so the same cipher suite; the CA's key,
+# which no compared fact shows, stays RSA). The simulated capture: `mqscan lab record
 # SCENARIO`. The view of mqscan's JSON report of each (lab_report_view.py: verdict, findings,
 # sessions, TLS outcome and certificate subjects, QoS flows, subscriptions, retained messages,
 # fan-outs and deliveries, keep alive, anomaly counts) must be the same; the diff is printed and
@@ -36,8 +37,8 @@
 #   its fatal alert resets, before or after the broker's FIN; the simulated clients close at once.
 #   Both close_notify alerts are compared, not their order;
 # - the 5.0 clients: the simulated ones are MQTTX's (MQTT.js), the real ones mosquitto_pub/sub,
-#   which always send Receive Maximum in CONNECT and order properties their own way: property
-#   names are compared sorted, and a CONNECT's receive_maximum is left out;
+#   which always send Receive Maximum in CONNECT and order properties their own way: properties
+#   (with their values) are compared sorted, and a CONNECT's receive_maximum is left out;
 # - under TLS 1.3, which encrypted records are the client's last handshake ones and which its
 #   first MQTT ones: mqscan tells them apart by where they fall, and the simulated client sends
 #   its CONNECT in the segment of its Finished where OpenSSL's sends it in the next one; only
@@ -52,7 +53,7 @@
 # wait is bounded; the captures, reports, views and logs stay in OUTDIR.
 set -euo pipefail
 
-readonly CLIENT_TIMEOUT=10  # seconds, for every mosquitto client run
+readonly CLIENT_TIMEOUT=60  # seconds, a safety net for every client run (each step has its own bound)
 readonly WAIT_SECONDS=10    # for a line in the broker's log or a subscriber's output
 readonly QUIET=0.2          # seconds of silence in the broker's log that end a step
 readonly STUDENT="Alice Martin"  # mqscan lab record's default student
@@ -73,16 +74,27 @@ source "$here/lab_pki.sh"
 broker_log="$out/broker.log"
 declare -A client_pid client_fd
 
-# Returns once the broker's log has not grown for QUIET seconds (at most WAIT_SECONDS).
+# Every QoS 1 and 2 exchange the broker's log shows begun has its acknowledgement, both ways
+# (a resent PUBLISH, d1, answers for its first sending).
+exchanges_done() {
+    count() { grep -Ec -- "$1" "$broker_log" || true; }
+    (($(count 'Sending PUBLISH to .* \(d0, q1,') == $(count 'Received PUBACK from '))) &&
+        (($(count 'Sending PUBLISH to .* \(d0, q2,') == $(count 'Received PUBCOMP from '))) &&
+        (($(count 'Received PUBLISH from .* \(d0, q1,') == $(count 'Sending PUBACK to '))) &&
+        (($(count 'Received PUBLISH from .* \(d0, q2,') == $(count 'Sending PUBCOMP to ')))
+}
+
+# Returns once every exchange begun is finished and the broker's log has not grown for QUIET
+# seconds (at most WAIT_SECONDS): the next step starts on a quiet broker, however slow a client.
 settle() {
     local size previous=-1 tries=$((WAIT_SECONDS * 10))
     while ((tries-- > 0)); do
         size=$(stat -c %s "$broker_log")
-        [[ $size == "$previous" ]] && return 0
+        [[ $size == "$previous" ]] && exchanges_done && return 0
         previous=$size
         sleep "$QUIET"
     done
-    die "the broker's log never went quiet"
+    die "the broker's log never went quiet, or an exchange never ended"
 }
 
 # wait_log_count PATTERN N: until N lines of the broker's log match the extended regex PATTERN.

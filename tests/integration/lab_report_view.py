@@ -11,11 +11,12 @@ real one, and diffs them. One fact per line, so that a diff names the fact that 
 - the findings: id, severity, connection and message with MASKS applied, sorted (mqscan orders
   findings by severity then frame, and frame numbers are not comparable);
 - per MQTT session, in connection order: client id, version, transport, clean start, keep alive,
-  user name and password present, CONNACK code, session present, how it ended (over TLS, a FIN
+  user name, password present, CONNACK code, session present, how it ended (over TLS, a FIN
   or RST from either side is "closed": which side ends first is the clients' own behaviour),
   PUBLISH packets each way, topics;
 - per MQTT connection, its packets in order: direction, type, QoS, retain, DUP, topic as sent,
-  packet id and property names (sorted; a CONNECT's receive_maximum left out, see packet_text);
+  payload, packet id and properties with their values (sorted; a CONNECT's receive_maximum left
+  out, see packet_text);
 - per TLS connection: version, handshake outcome, client certificate asked and sent, alerts
   (sorted), the subjects of the certificates as sent, the encrypted records each way and, under
   TLS 1.2, the application data records and bytes (the size of the MQTT inside);
@@ -59,24 +60,26 @@ def mask(text):
 
 def packet_text(packet):
     """One MQTT packet as its direction, type and the fields a client chose: QoS, retain, DUP,
-    topic as sent (empty when a topic alias replaces it), packet id, property names."""
+    topic as sent (empty when a topic alias replaces it), payload, packet id, properties."""
     fields = [">" if packet["dir"] == "to_server" else "<", packet["type"]]
     if packet["type"] == "PUBLISH":
         fields.append(f"q{packet['qos']}{'r' if packet['retain'] else ''}{'d' if packet['dup'] else ''}")
         fields.append(repr(packet["topic"]))
+        fields.append(repr(packet.get("payload")))
     if "packet_id" in packet:
         fields.append(f"id={packet['packet_id']}")
-    # Property names sorted: their order is the encoder's choice. A 5.0 CONNECT's Receive Maximum
+    # Properties (name=value, user properties name=key=value) sorted: their order is the encoder's
+    # choice. A 5.0 CONNECT's Receive Maximum
     # left out: libmosquitto (mosquitto_pub/sub) always sends one, MQTTX (MQTT.js), which the
     # simulated 5.0 clients are, sends none by default, and either way it is the default, 65535
     # [MQTT-3.1.2.11.3] or a client's own window, which no scenario is about.
-    names = sorted(
-        p["name"]
+    properties = sorted(
+        "=".join([p["name"]] + ([p["key"]] if "key" in p else []) + [str(p.get("value"))])
         for p in packet.get("properties", [])
         if not (packet["type"] == "CONNECT" and p["name"] == "receive_maximum")
     )
-    if names:
-        fields.append("[" + ",".join(names) + "]")
+    if properties:
+        fields.append("[" + ",".join(properties) + "]")
     return "(" + " ".join(fields) + ")"
 
 
@@ -113,7 +116,7 @@ def lines_of(report):
                 transport=s["transport"],
                 clean_start=s.get("clean_start"),
                 keepalive=s.get("keepalive"),
-                username=s.get("username") is not None,
+                username=s.get("username"),
                 password=s.get("password") is not None,
                 connack_code=s.get("connack_code"),
                 session_present=s.get("session_present"),

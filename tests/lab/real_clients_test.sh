@@ -45,6 +45,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 start_broker() {
     local log=$1
     shift
+    : >"$log"  # emptied before the broker starts: an earlier broker's lines must not be read as its own
     "$mqscan" lab broker -v --port 0 "$@" </dev/null 2>"$log" &
     broker=$!
     pids+=("$broker")
@@ -69,21 +70,24 @@ timeout 5 "$mqscan" lab sub -h 127.0.0.1 -p "$port" -t '$share/group/ciel' 2>"$w
 ((status == 1)) || die "all subscriptions refused: sub exited $status, expected 1: $(cat "$work/refused.err")"
 grep -q '^All subscription requests were denied\.$' "$work/refused.err" || die "no 'All subscription requests were denied.'"
 
-# Its output closed: sub sends DISCONNECT and exits 3.
-(
-    set +e
-    timeout 10 "$mqscan" lab sub -h 127.0.0.1 -p "$port" -i closed-output -t ciel 2>"$work/closed.err" </dev/null |
-        head -n 1 >"$work/closed.first"
-    echo "${PIPESTATUS[0]}" >"$work/closed.status"
-) &
-pids+=($!)
+# Its output closed: sub sends DISCONNECT and exits 3. The output is a FIFO whose one reader
+# takes the first line and leaves (timeout passes our SIGTERM on, should the test fail).
+mkfifo "$work/out.fifo"
+timeout 10 "$mqscan" lab sub -h 127.0.0.1 -p "$port" -i closed-output -t ciel >"$work/out.fifo" \
+    2>"$work/closed.err" </dev/null &
+closed_sub=$!
+pids+=("$closed_sub")
+head -n 1 <"$work/out.fifo" >"$work/closed.first" &
+reader=$!
+pids+=("$reader")
 wait_for 'Sending SUBACK to closed-output$' "$work/broker.log" || die "no SUBACK for closed-output"
 "$mqscan" lab pub -h 127.0.0.1 -p "$port" -t ciel -m first
-wait_for '^first$' "$work/closed.first" || die "the subscriber did not print the first message"
-sleep 0.2  # head has left: the next line has no reader
-"$mqscan" lab pub -h 127.0.0.1 -p "$port" -t ciel -m second
-wait_for . "$work/closed.status" || die "sub did not leave when its output closed"
-[[ $(cat "$work/closed.status") == 3 ]] || die "closed output: sub exited $(cat "$work/closed.status"), expected 3"
+wait "$reader" || die "the reader of sub's output failed"
+[[ $(cat "$work/closed.first") == first ]] || die "the subscriber did not print the first message"
+"$mqscan" lab pub -h 127.0.0.1 -p "$port" -t ciel -m second  # no reader left for this line
+status=0
+wait "$closed_sub" || status=$?
+((status == 3)) || die "closed output: sub exited $status, expected 3"
 grep -q 'cannot write the output' "$work/closed.err" || die "closed output: $(cat "$work/closed.err")"
 wait_for '^[0-9]+: Client closed-output disconnected\.$' "$work/broker.log" ||
     die "closed output: the broker did not get sub's DISCONNECT"
@@ -105,7 +109,10 @@ wait_for . "$work/full.port" || die "no listener with a full backlog"
 sleep 0.5
 "$mqscan" lab pub -h 127.0.0.1 -p "$(cat "$work/full.port")" -t ciel -m bonjour 2>"$work/stopped.err" </dev/null &
 pub=$!
-sleep 0.5
+# A background job starts with SIGINT ignored: signal it once pub catches SIGINT (bit 2 of SigCgt).
+catches_sigint() { (($(printf '%d' "0x$(awk '/^SigCgt:/ { print $2 }' "/proc/$pub/status")") & 2)); }
+for _ in $(seq 100); do catches_sigint && break; sleep 0.05; done
+catches_sigint || die "pub never set up its SIGINT handling"
 start=$SECONDS
 kill -INT "$pub"
 status=0
@@ -116,13 +123,14 @@ wait "$pub" || status=$?
 # The -v log's reader goes away: the broker goes on serving, without spinning, and stops with 0.
 mkfifo "$work/log.fifo"
 head -n 3 <"$work/log.fifo" >"$work/log.head" &
-pids+=($!)
+log_reader=$!
+pids+=("$log_reader")
 "$mqscan" lab broker -v --port 0 </dev/null 2>"$work/log.fifo" &
 quiet=$!
 pids+=("$quiet")
 wait_for 'running$' "$work/log.head" || die "the broker with a closing log did not start"
 quiet_port=$(sed -nE 's/^[0-9]+: Opening ipv4 listen socket on port ([0-9]+)\.$/\1/p' "$work/log.head")
-sleep 0.2
+wait "$log_reader" || die "the reader of the broker's log failed"
 before=$(cpu_ticks "$quiet")
 for i in 1 2 3; do
     timeout 5 "$mqscan" lab pub -h 127.0.0.1 -p "$quiet_port" -q 1 -t ciel -m "$i" </dev/null ||

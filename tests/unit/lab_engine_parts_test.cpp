@@ -6,12 +6,14 @@
 #include <vector>
 
 #include "lab/engine/client_id_generator.hpp"
+#include "lab/engine/message.hpp"
 #include "lab/engine/keepalive.hpp"
 #include "lab/engine/packet_reader.hpp"
 #include "lab/engine/password_file.hpp"
 #include "lab/engine/qos_session.hpp"
 #include "lab/engine/retained_store.hpp"
 #include "lab/engine/subscription_store.hpp"
+#include "mqtt/properties.hpp"
 #include "mqtt/codec.hpp"
 #include "mqtt_packets.hpp"
 
@@ -82,19 +84,34 @@ TEST_CASE("QosSession holds messages past the window and drops past the queue", 
     CHECK(next[0].packet_id == std::optional<std::uint16_t>(2));
 }
 
-TEST_CASE("QosSession drops past its queue's payload bytes, and takes more once they went", "[lab][engine]") {
+TEST_CASE("QosSession queues while its bytes are below the budget, as mosquitto, and takes more once they went",
+          "[lab][engine]") {
     QosLimits limits{1, 100, 10};
     limits.max_queued_bytes = 10;
     QosSession session(limits);
     CHECK(session.offer(message("a", std::string(50, 'x')), true).outcome == QosSession::Offer::Outcome::Sent);
-    CHECK(session.offer(message("b", "123456"), true).outcome == QosSession::Offer::Outcome::Queued);
-    CHECK(session.offer(message("c", "1234"), true).outcome == QosSession::Offer::Outcome::Queued);  // 10: full
-    CHECK(session.offer(message("d", "1"), true).outcome == QosSession::Offer::Outcome::Dropped);
-    CHECK(session.queued_bytes() == 10);
+    CHECK(session.offer(message("b", "123456"), true).outcome == QosSession::Offer::Outcome::Queued);  // 7
+    CHECK(session.offer(message("c", "1234"), true).outcome == QosSession::Offer::Outcome::Queued);  // 7 < 10: 12
+    CHECK(session.offer(message("d", "1"), true).outcome == QosSession::Offer::Outcome::Dropped);   // 12 >= 10
+    CHECK(session.queued_bytes() == 12);
     session.acknowledge(ack(PacketType::Puback, 1));
     REQUIRE(session.send_queued().size() == 1);  // b, into the window
-    CHECK(session.queued_bytes() == 4);
+    CHECK(session.queued_bytes() == 5);
     CHECK(session.offer(message("e", "123456"), true).outcome == QosSession::Offer::Outcome::Queued);
+    CHECK(session.queued_bytes() == 12);
+}
+
+TEST_CASE("A held message's bytes count its properties", "[lab][engine]") {
+    Message m = message("t", "p");
+    CHECK(held_bytes(m) == 2);
+    m.properties.push_back(mqtt::property::text(mqtt::property::kUserProperty, std::string(1000, 'k')));
+    CHECK(held_bytes(m) == 2 + sizeof(mqtt::Property) + 1000);
+    QosLimits limits{1, 100, 10};
+    limits.max_queued_bytes = 500;
+    QosSession session(limits);
+    session.offer(message("a"), true);  // in flight
+    CHECK(session.offer(m, true).outcome == QosSession::Offer::Outcome::Queued);
+    CHECK(session.offer(message("b"), true).outcome == QosSession::Offer::Outcome::Dropped);
 }
 
 TEST_CASE("QosSession resumes in the order first sent: PUBLISH with DUP, or PUBREL", "[lab][engine]") {
@@ -154,17 +171,21 @@ TEST_CASE("Retained messages come in mosquitto's order and are cleared", "[lab][
     CHECK(topics(store.matching("maison/salon/#")) == std::vector<std::string>{"maison/salon/temperature"});
 }
 
-TEST_CASE("RetainedStore keeps at most its bytes of topics and payloads", "[lab][engine]") {
+TEST_CASE("RetainedStore retains while its bytes are below the budget", "[lab][engine]") {
     RetainedStore store(100, 10);
-    CHECK(store.store(message("a", "1234")) == RetainedStore::Outcome::Kept);  // 5 bytes
-    CHECK(store.store(message("b", "12345")) == RetainedStore::Outcome::Refused);  // 5 + 6 > 10
-    CHECK(store.store(message("a", "123456789")) == RetainedStore::Outcome::Kept);  // replaces: 10
+    CHECK(store.store(message("a", "1234")) == RetainedStore::Outcome::Kept);   // 5 bytes
+    CHECK(store.store(message("b", "12345")) == RetainedStore::Outcome::Kept);  // 5 < 10: 11
+    CHECK(store.store(message("c", "1")) == RetainedStore::Outcome::Refused);   // 11 >= 10
+    CHECK(store.matching("c").empty());
+    CHECK(store.store(message("a", "123")) == RetainedStore::Outcome::Kept);  // replaces: 6 others < 10
     CHECK(store.bytes() == 10);
-    CHECK(store.store(message("a", "1234567890")) == RetainedStore::Outcome::Refused);
-    CHECK(store.matching("a").front()->payload == "123456789");  // the earlier one stays
+    CHECK(store.store(message("b", "1234567890")) == RetainedStore::Outcome::Kept);  // 4 others
+    CHECK(store.bytes() == 15);
+    CHECK(store.store(message("a", "12")) == RetainedStore::Outcome::Refused);  // 11 others >= 10
+    CHECK(store.matching("a").front()->payload == "123");  // the earlier one stays
     CHECK(store.store(message("a", "")) == RetainedStore::Outcome::Cleared);
+    CHECK(store.store(message("b", "")) == RetainedStore::Outcome::Cleared);
     CHECK(store.bytes() == 0);
-    CHECK(store.store(message("b", "12345")) == RetainedStore::Outcome::Kept);
 }
 
 TEST_CASE("The retained store refuses a new topic when full, not a new message for a kept one", "[lab][engine]") {

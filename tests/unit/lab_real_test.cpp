@@ -132,11 +132,18 @@ TEST_CASE("mosquitto_sub's lines, and an output that refuses them", "[lab][real]
     int ends[2];
     REQUIRE(pipe(ends) == 0);
     close(ends[0]);
-    const lab::real::StopSignals signals;
-    std::FILE* out = fdopen(ends[1], "w");
-    REQUIRE(out != nullptr);
-    CHECK_FALSE(lab::real::write_subscriber_line(out, message, true));
-    std::fclose(out);
+    struct sigaction before {};
+    sigaction(SIGPIPE, nullptr, &before);
+    {
+        const lab::real::StopSignals signals;
+        std::FILE* out = fdopen(ends[1], "w");
+        REQUIRE(out != nullptr);
+        CHECK_FALSE(lab::real::write_subscriber_line(out, message, true));
+        std::fclose(out);
+    }
+    struct sigaction after {};
+    sigaction(SIGPIPE, nullptr, &after);
+    CHECK(after.sa_handler == before.sa_handler);  // given back
 }
 
 TEST_CASE("A certificate without its key is refused before any file is read", "[lab][real]") {

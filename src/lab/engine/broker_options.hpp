@@ -20,8 +20,9 @@ struct BrokerLimits {
     // Per session: QoS 1 and 2 messages queued for a client that is offline
     // or whose window is full; more are dropped (mosquitto's max_queued_messages).
     std::size_t max_queued_messages = 1000;
-    // Per session: the payload bytes of those messages; past it, more are
-    // dropped too (mosquitto's max_queued_bytes, which has no default).
+    // Per session: the bytes of those messages (topic, payload, properties;
+    // mosquitto's max_queued_bytes counts payloads and has no default); while
+    // they reach it, more are dropped too.
     std::size_t max_queued_bytes = 8 * 1024 * 1024;
     // Per session: QoS 1 and 2 messages in flight to a 3.x client, and received
     // QoS 2 messages held until their PUBREL; announced to 5.0 clients as the
@@ -29,8 +30,8 @@ struct BrokerLimits {
     std::uint16_t max_inflight_messages = 20;
     // Retained topics; a new one past it is not retained (mosquitto has no such limit).
     std::size_t max_retained = 10'000;
-    // Retained messages' topic and payload bytes, all together; a message past
-    // it is not retained (mosquitto has no such limit).
+    // Retained messages' bytes (topic, payload, properties), all together;
+    // while they reach it, a new one is not retained (mosquitto has no such limit).
     std::size_t max_retained_bytes = 64 * 1024 * 1024;
     // Per session: subscriptions held; one more is refused in its SUBACK
     // (mosquitto has no such limit).

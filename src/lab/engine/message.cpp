@@ -26,6 +26,12 @@ Message message_of(const mqtt::Will& will) {
     return {will.topic, will.payload, will.qos, will.retain, without(will.properties, {prop::kWillDelayInterval})};
 }
 
+std::size_t held_bytes(const Message& message) {
+    std::size_t bytes = message.topic.size() + message.payload.size();
+    for (const mqtt::Property& p : message.properties) bytes += sizeof p + p.text.size() + p.value.size();
+    return bytes;
+}
+
 mqtt::Packet publish_packet(const Message& message, std::optional<std::uint16_t> id, bool dup) {
     mqtt::Packet p;
     p.type = mqtt::PacketType::Publish;

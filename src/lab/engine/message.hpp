@@ -31,6 +31,10 @@ Message message_of(const mqtt::Packet& publish);
 // A will as the message published for it; the will delay is no PUBLISH property [MQTT 5.0 §3.1.3.2].
 Message message_of(const mqtt::Will& will);
 
+// The bytes a held message costs: topic, payload and the properties' strings,
+// what the byte budgets of queued and retained messages count.
+std::size_t held_bytes(const Message& message);
+
 // The PUBLISH that carries `message`; `id` for QoS 1 and 2.
 mqtt::Packet publish_packet(const Message& message, std::optional<std::uint16_t> id, bool dup);
 

@@ -11,13 +11,13 @@ QosSession::Offer QosSession::offer(Message message, bool online) {
         return {Outcome::Sent, std::nullopt, publish_packet(message, std::nullopt, false)};
     }
     const bool goes_now = online && queued_.empty() && window_open();
-    const std::size_t bytes = message.payload.size();
-    if (!goes_now && (queued_.size() >= limits_.max_queued || bytes > limits_.max_queued_bytes - queued_bytes_))
+    // As mosquitto: a message is queued while the queue is below its limits, so the last one may pass them.
+    if (!goes_now && (queued_.size() >= limits_.max_queued || queued_bytes_ >= limits_.max_queued_bytes))
         return {};
     const std::optional<std::uint16_t> id = allocate_id();
     if (!id) return {};
     if (goes_now) return {Outcome::Sent, id, launch(*id, std::move(message))};
-    queued_bytes_ += bytes;
+    queued_bytes_ += held_bytes(message);
     queued_.push_back({*id, std::move(message)});
     return {Outcome::Queued, id, std::nullopt};
 }
@@ -83,7 +83,7 @@ std::vector<mqtt::Packet> QosSession::send_queued() {
     while (!queued_.empty() && window_open()) {
         Queued next = std::move(queued_.front());
         queued_.pop_front();
-        queued_bytes_ -= next.message.payload.size();
+        queued_bytes_ -= held_bytes(next.message);
         out.push_back(launch(next.id, std::move(next.message)));
     }
     return out;

@@ -27,7 +27,8 @@ struct QosLimits {
     std::size_t max_queued = 1000;
     // Received QoS 2 messages held until their PUBREL: our own Receive Maximum.
     std::uint16_t receive_window = 65535;
-    // The payload bytes of the queued messages (mosquitto's max_queued_bytes); a message past it is dropped.
+    // The bytes of the queued messages (held_bytes: mosquitto's max_queued_bytes counts payloads only);
+    // while they reach it, more are dropped.
     std::size_t max_queued_bytes = SIZE_MAX;
 };
 
@@ -104,7 +105,7 @@ private:
     QosLimits limits_;
     std::map<std::uint16_t, InFlight> in_flight_;
     std::deque<Queued> queued_;
-    std::size_t queued_bytes_ = 0;  // the payloads of queued_
+    std::size_t queued_bytes_ = 0;  // held_bytes of queued_
     std::map<std::uint16_t, Message> received_;
     std::set<std::uint16_t> ids_in_use_;  // in flight, queued or reserved
     std::uint16_t last_id_ = 0;

@@ -17,9 +17,6 @@ std::vector<std::string_view> levels_of(std::string_view text) {
     return levels;
 }
 
-// What a retained message costs, as max_bytes counts it.
-std::size_t bytes_of(const Message& message) { return message.topic.size() + message.payload.size(); }
-
 }  // namespace
 
 RetainedStore::Outcome RetainedStore::store(const Message& message) {
@@ -27,7 +24,7 @@ RetainedStore::Outcome RetainedStore::store(const Message& message) {
     if (message.payload.empty()) {
         if (const std::optional<Message> gone = clear(root_, levels)) {
             --count_;
-            bytes_ -= bytes_of(*gone);
+            bytes_ -= held_bytes(*gone);
         }
         return Outcome::Cleared;
     }
@@ -41,9 +38,9 @@ RetainedStore::Outcome RetainedStore::store(const Message& message) {
     }
     const bool new_topic = depth < levels.size() || !node->message;
     if (new_topic && count_ >= max_messages_) return Outcome::Refused;
-    const std::size_t replaced = new_topic ? 0 : bytes_of(*node->message);
-    if (bytes_of(message) > max_bytes_ - (bytes_ - replaced)) return Outcome::Refused;
-    bytes_ = bytes_ - replaced + bytes_of(message);
+    const std::size_t replaced = new_topic ? 0 : held_bytes(*node->message);
+    if (bytes_ - replaced >= max_bytes_) return Outcome::Refused;  // the queue's rule: below it, one more fits
+    bytes_ = bytes_ - replaced + held_bytes(message);
     for (; depth < levels.size(); ++depth) {
         node->children.push_back(std::make_unique<Node>(Node{std::string(levels[depth]), std::nullopt, {}}));
         node = node->children.back().get();

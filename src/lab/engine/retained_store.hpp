@@ -22,8 +22,8 @@ public:
     static constexpr std::size_t kMaxLevels = 1000;
 
     // `max_messages`: retained topics kept at once; a new topic past it is not
-    // retained. `max_bytes`: their topics' and payloads' bytes; a message that
-    // would go past it is not retained (a topic's earlier one stays).
+    // retained. `max_bytes`: their held_bytes; while the others reach it, a
+    // message is not retained (a topic's earlier one stays).
     explicit RetainedStore(std::size_t max_messages, std::size_t max_bytes = SIZE_MAX)
         : max_messages_(max_messages), max_bytes_(max_bytes) {}
 
