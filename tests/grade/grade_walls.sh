@@ -52,7 +52,8 @@ if "${limited[@]}" sh -c 'true & wait' 2>/dev/null; then
     exit 77
 fi
 status=0
-out=$("${limited[@]}" ./mqscan grade -j 4 class) || status=$?
+# LeakSanitizer (in a sanitizer build) needs a thread of its own at exit; leaks are checked elsewhere.
+out=$(ASAN_OPTIONS=detect_leaks=0 "${limited[@]}" ./mqscan grade -j 4 class) || status=$?
 echo "$out"
 [[ $status -eq 0 ]] || fail "exit $status without threads, expected 0"
 [[ $(grep -c ',graded,1,1,1,1,2,0,1,0,7,10,' <<<"$out") -eq 3 ]] || fail "the three captures not graded alike"
