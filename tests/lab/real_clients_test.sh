@@ -13,20 +13,9 @@ set -euo pipefail
 
 mqscan=$(readlink -f "$1")
 work=$(mktemp -d)
-pids=()
-
-die() {
-    echo "real_clients_test: $*" >&2
-    exit 1
-}
-
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+script_name=real_clients_test
+# shellcheck source=../integration/background_processes.sh
+source "$(dirname "$(readlink -f "$0")")/../integration/background_processes.sh"  # die, cleanup at exit
 
 # wait_for PATTERN FILE: until FILE has a line matching the extended regex, 10 s at most.
 wait_for() {
@@ -48,7 +37,7 @@ start_broker() {
     : >"$log"  # emptied before the broker starts: an earlier broker's lines must not be read as its own
     "$mqscan" lab broker -v --port 0 "$@" </dev/null 2>"$log" &
     broker=$!
-    pids+=("$broker")
+    started_pids+=("$broker")
     wait_for 'mqscan lab broker version .* running' "$log" || die "the broker did not start: $(cat "$log")"
     port=$(sed -nE 's/^[0-9]+: Opening ipv4 listen socket on port ([0-9]+)\.$/\1/p' "$log")
 }
@@ -76,10 +65,10 @@ mkfifo "$work/out.fifo"
 timeout 10 "$mqscan" lab sub -h 127.0.0.1 -p "$port" -i closed-output -t ciel >"$work/out.fifo" \
     2>"$work/closed.err" </dev/null &
 closed_sub=$!
-pids+=("$closed_sub")
+started_pids+=("$closed_sub")
 head -n 1 <"$work/out.fifo" >"$work/closed.first" &
 reader=$!
-pids+=("$reader")
+started_pids+=("$reader")
 wait_for 'Sending SUBACK to closed-output$' "$work/broker.log" || die "no SUBACK for closed-output"
 "$mqscan" lab pub -h 127.0.0.1 -p "$port" -t ciel -m first
 wait "$reader" || die "the reader of sub's output failed"
@@ -104,7 +93,7 @@ for _ in range(4):
     except BlockingIOError: pass
     held.append(c)
 time.sleep(30)' >"$work/full.port" &
-pids+=($!)
+started_pids+=($!)
 wait_for . "$work/full.port" || die "no listener with a full backlog"
 sleep 0.5
 "$mqscan" lab pub -h 127.0.0.1 -p "$(cat "$work/full.port")" -t ciel -m bonjour 2>"$work/stopped.err" </dev/null &
@@ -124,10 +113,10 @@ wait "$pub" || status=$?
 mkfifo "$work/log.fifo"
 head -n 3 <"$work/log.fifo" >"$work/log.head" &
 log_reader=$!
-pids+=("$log_reader")
+started_pids+=("$log_reader")
 "$mqscan" lab broker -v --port 0 </dev/null 2>"$work/log.fifo" &
 quiet=$!
-pids+=("$quiet")
+started_pids+=("$quiet")
 wait_for 'running$' "$work/log.head" || die "the broker with a closing log did not start"
 quiet_port=$(sed -nE 's/^[0-9]+: Opening ipv4 listen socket on port ([0-9]+)\.$/\1/p' "$work/log.head")
 wait "$log_reader" || die "the reader of the broker's log failed"
